@@ -1,0 +1,156 @@
+package io.smartstack.common.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed configuration file: its tree, where each key sits in the file (for error messages), and the
+ * file's name. YAML and JSON both load (JSON is YAML), so the originals' {@code *.conf.json} files
+ * load unchanged. {@code ${VAR}} and {@code ${VAR:-default}} in string values are replaced from the
+ * environment when the document is read through {@link #root(ConfigProblems)}.
+ */
+public final class ConfigDocument {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final String source;
+    private final JsonNode tree;
+    private final Map<String, JsonLocation> locations;
+    private final EnvironmentSubstitution substitution;
+
+    private ConfigDocument(
+            String source, JsonNode tree, Map<String, JsonLocation> locations, EnvironmentSubstitution substitution) {
+        this.source = source;
+        this.tree = tree;
+        this.locations = locations;
+        this.substitution = substitution;
+    }
+
+    /** Reads and parses a file; a missing or unparsable file is a {@link ConfigException}. */
+    public static ConfigDocument load(Path file) {
+        return load(file, EnvironmentSubstitution.system());
+    }
+
+    public static ConfigDocument load(Path file, EnvironmentSubstitution substitution) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.of(file.toString(), "config file does not exist");
+        } catch (IOException e) {
+            throw ConfigException.of(file.toString(), "cannot read config file: " + e.getMessage());
+        }
+        return parse(text, file.toString(), substitution);
+    }
+
+    /** Parses text; {@code source} names it in error messages. */
+    public static ConfigDocument parse(String text, String source) {
+        return parse(text, source, EnvironmentSubstitution.system());
+    }
+
+    public static ConfigDocument parse(String text, String source, EnvironmentSubstitution substitution) {
+        try {
+            JsonNode tree = YAML.readTree(text);
+            if (tree == null || tree.isMissingNode()) {
+                tree = MissingNode.getInstance();
+            }
+            return new ConfigDocument(source, tree, locate(text), substitution);
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            int line = where == null ? 0 : where.getLineNr();
+            int column = where == null ? 0 : where.getColumnNr();
+            throw new ConfigException(List.of(
+                    new ConfigProblem("", "not valid YAML or JSON: " + e.getOriginalMessage(), source, line, column)));
+        }
+    }
+
+    /**
+     * Wraps a tree that did not come from a file (a znode's JSON, an admin API request body), so it is
+     * read and validated the same way. No line numbers are known.
+     */
+    public static ConfigDocument of(JsonNode tree, String source) {
+        return new ConfigDocument(
+                source, tree == null ? MissingNode.getInstance() : tree, Map.of(), EnvironmentSubstitution.system());
+    }
+
+    /** The document's top-level node; problems found while reading it are added to {@code problems}. */
+    public ConfigNode root(ConfigProblems problems) {
+        if (!tree.isMissingNode() && !tree.isObject()) {
+            problems.add(new ConfigProblem(
+                    "", "the document must be a map of keys, got " + ConfigNode.describe(tree), source, 1, 1));
+        }
+        return new ConfigNode(this, "", tree, problems);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    EnvironmentSubstitution substitution() {
+        return substitution;
+    }
+
+    ConfigProblem problemAt(String path, String message) {
+        JsonLocation location = locations.get(path);
+        int line = location == null ? 0 : location.getLineNr();
+        int column = location == null ? 0 : location.getColumnNr();
+        return new ConfigProblem(path, message, source, line, column);
+    }
+
+    /** One pass over the token stream recording where every key and array element starts. */
+    private static Map<String, JsonLocation> locate(String text) throws JsonProcessingException {
+        Map<String, JsonLocation> found = new HashMap<>();
+        try (JsonParser parser = YAML.getFactory().createParser(text)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                JsonStreamContext context = parser.getParsingContext();
+                if (token == JsonToken.FIELD_NAME) {
+                    found.putIfAbsent(path(context), parser.currentTokenLocation());
+                } else if (context.inArray() && (token.isScalarValue() || token.isStructStart())) {
+                    JsonStreamContext element = token.isStructStart() ? context.getParent() : context;
+                    found.putIfAbsent(path(element), parser.currentTokenLocation());
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a string cannot fail", e);
+        }
+        return found;
+    }
+
+    static String path(JsonStreamContext context) {
+        StringBuilder path = new StringBuilder();
+        appendPath(context, path);
+        return path.toString();
+    }
+
+    private static void appendPath(JsonStreamContext context, StringBuilder path) {
+        if (context == null || context.inRoot()) {
+            return;
+        }
+        appendPath(context.getParent(), path);
+        if (context.inArray()) {
+            path.append('[').append(Math.max(context.getCurrentIndex(), 0)).append(']');
+        } else if (context.inObject() && context.getCurrentName() != null) {
+            if (path.length() > 0) {
+                path.append('.');
+            }
+            path.append(context.getCurrentName());
+        }
+    }
+}

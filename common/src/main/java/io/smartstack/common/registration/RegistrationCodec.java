@@ -1,0 +1,216 @@
+package io.smartstack.common.registration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The registration wire format, byte-compatible with the original Nerve and Synapse.
+ *
+ * <p>Writing: compact JSON with keys in the order {@code host}, {@code port}, {@code name}, then
+ * {@code weight}, {@code haproxy_server_options} and {@code labels} only when set. The znode name is
+ * {@code <instance_id>_} (ZooKeeper appends the sequence), or with path encoding
+ * {@code base64_<length>_<url-safe base64 of the JSON>_} so readers need no extra read.
+ *
+ * <p>Reading never throws: anything that is not a usable registration comes back as {@link
+ * DecodeResult.Rejected} with the reason.
+ */
+public final class RegistrationCodec {
+    /** Child names longer than this are not path-encoded (ZooKeeper paths must stay reasonable). */
+    public static final int PATH_ENCODING_MAX_LENGTH = 65536;
+
+    public static final String PATH_ENCODING_PREFIX = "base64_";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ENCODED_NAME = Pattern.compile("base64_(\\d+)_(.*)");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    private RegistrationCodec() {}
+
+    /** The exact bytes the original Nerve writes for this registration. */
+    public static byte[] encode(Registration registration) {
+        return toJson(registration).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static String toJson(Registration registration) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("host", registration.host());
+        root.put("port", registration.port());
+        if (registration.name() == null) {
+            root.putNull("name");
+        } else {
+            root.put("name", registration.name());
+        }
+        registration.weight().ifPresent(weight -> root.put("weight", weight));
+        registration.haproxyServerOptions().ifPresent(options -> root.put("haproxy_server_options", options));
+        if (!registration.labels().isEmpty()) {
+            ObjectNode labels = root.putObject("labels");
+            registration.labels().forEach(labels::put);
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("serializing a tree of strings and numbers cannot fail", e);
+        }
+    }
+
+    /**
+     * The znode name prefix to create (ZooKeeper's sequence follows it for sequential node types).
+     *
+     * @param pathEncoding the original's {@code use_path_encoding}
+     */
+    public static String childNamePrefix(Registration registration, String instanceId, boolean pathEncoding) {
+        if (pathEncoding) {
+            String encoded = Base64.getUrlEncoder().encodeToString(encode(registration));
+            if (encoded.length() <= PATH_ENCODING_MAX_LENGTH) {
+                return PATH_ENCODING_PREFIX + encoded.length() + "_" + encoded + "_";
+            }
+        }
+        return instanceId + "_";
+    }
+
+    /**
+     * Reads the registration carried in a path-encoded child name, without reading the znode. Empty when
+     * the name is not path-encoded or cannot be decoded (the caller then reads the data, as the original).
+     */
+    public static Optional<DecodeResult.Decoded> decodeChildName(String childName) {
+        Matcher matcher = ENCODED_NAME.matcher(childName);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            int length = Integer.parseInt(matcher.group(1));
+            String rest = matcher.group(2);
+            if (length > rest.length()) {
+                return Optional.empty();
+            }
+            byte[] json = Base64.getUrlDecoder().decode(rest.substring(0, length));
+            DecodeResult result = decode(childName, json, RegistrationFormat.NERVE);
+            return result instanceof DecodeResult.Decoded decoded ? Optional.of(decoded) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Decodes a znode's data; {@code childName} supplies the id (number after the last {@code _}). */
+    public static DecodeResult decode(String childName, byte[] data, RegistrationFormat format) {
+        if (data == null || data.length == 0) {
+            return new DecodeResult.Rejected("znode has no data");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(data);
+        } catch (Exception e) {
+            return new DecodeResult.Rejected(
+                    "data is not JSON: " + abbreviate(new String(data, StandardCharsets.UTF_8)));
+        }
+        if (root == null || !root.isObject()) {
+            return new DecodeResult.Rejected(
+                    "data is not a JSON object: " + abbreviate(new String(data, StandardCharsets.UTF_8)));
+        }
+        JsonNode endpoint = root;
+        Optional<String> name;
+        if (format instanceof RegistrationFormat.Serverset serverset) {
+            Optional<String> endpointName = serverset.endpointName();
+            endpoint = endpointName.isPresent()
+                    ? root.path("additionalEndpoints").path(endpointName.get())
+                    : root.path("serviceEndpoint");
+            if (!endpoint.isObject()) {
+                return new DecodeResult.Rejected(endpointName
+                        .map(n -> "serverset has no additionalEndpoints entry called " + n)
+                        .orElse("serverset has no serviceEndpoint"));
+            }
+            JsonNode shard = root.get("shard");
+            name = shard == null || shard.isNull() ? Optional.empty() : Optional.of(shard.asText());
+        } else {
+            JsonNode nameNode = root.get("name");
+            name = nameNode == null || nameNode.isNull() ? Optional.empty() : Optional.of(nameNode.asText());
+        }
+        return decodeEndpoint(childName, root, endpoint, name.orElse(null));
+    }
+
+    private static DecodeResult decodeEndpoint(String childName, JsonNode root, JsonNode endpoint, String name) {
+        JsonNode host = endpoint.get("host");
+        if (host == null
+                || host.isNull()
+                || !host.isValueNode()
+                || host.asText().isBlank()) {
+            return new DecodeResult.Rejected("registration has no host");
+        }
+        OptionalInt port = wholeNumber(endpoint.get("port"));
+        if (endpoint.get("port") == null || endpoint.get("port").isNull()) {
+            return new DecodeResult.Rejected("registration has no port");
+        }
+        if (port.isEmpty() || port.getAsInt() > 65535) {
+            return new DecodeResult.Rejected("registration port is not a port number: " + endpoint.get("port"));
+        }
+        OptionalInt weight = wholeNumber(root.get("weight"));
+        JsonNode options = root.get("haproxy_server_options");
+        Optional<String> serverOptions = options == null || options.isNull() || !options.isValueNode()
+                ? Optional.empty()
+                : Optional.of(options.asText());
+        Registration registration = new Registration(
+                host.asText(), port.getAsInt(), name, weight, serverOptions, labels(root.get("labels")));
+        return new DecodeResult.Decoded(registration, sequenceId(childName));
+    }
+
+    /** The number after the last {@code _} of a znode name, as the original Synapse takes the server id. */
+    public static OptionalLong sequenceId(String childName) {
+        if (childName == null) {
+            return OptionalLong.empty();
+        }
+        String suffix = childName.substring(childName.lastIndexOf('_') + 1);
+        if (!DIGITS.matcher(suffix).matches() || suffix.length() > 18) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Long.parseLong(suffix));
+    }
+
+    private static OptionalInt wholeNumber(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 0) {
+            return OptionalInt.of(node.asInt());
+        }
+        if (node.isTextual()
+                && DIGITS.matcher(node.asText()).matches()
+                && node.asText().length() < 10) {
+            return OptionalInt.of(Integer.parseInt(node.asText()));
+        }
+        return OptionalInt.empty();
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return Map.of();
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isNull()) {
+                labels.put(
+                        entry.getKey(),
+                        entry.getValue().isValueNode()
+                                ? entry.getValue().asText()
+                                : entry.getValue().toString());
+            }
+        }
+        return labels;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? "'" + text + "'" : "'" + text.substring(0, 77) + "...'";
+    }
+}

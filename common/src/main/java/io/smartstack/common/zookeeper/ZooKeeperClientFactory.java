@@ -1,0 +1,52 @@
+package io.smartstack.common.zookeeper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * Builds Curator clients from {@link ZooKeeperSettings}: exponential-backoff retry (100 ms doubling
+ * to 10 s, retried without end, so a long outage never makes a daemon give up), the configured
+ * session timeout and, with digest credentials, an ACL that lets only that identity change what it
+ * creates while everyone may read.
+ *
+ * <p>The client is returned unstarted; the caller starts and closes it.
+ */
+public final class ZooKeeperClientFactory {
+    private ZooKeeperClientFactory() {}
+
+    public static CuratorFramework create(ZooKeeperSettings settings) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(settings.connectString())
+                .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))
+                .connectionTimeoutMs(
+                        Math.toIntExact(settings.connectionTimeout().toMillis()))
+                .retryPolicy(new ExponentialBackoffRetry(100, Integer.MAX_VALUE, 10_000));
+        settings.digest()
+                .ifPresent(credentials -> builder.authorization("digest", credentials.getBytes(StandardCharsets.UTF_8))
+                        .aclProvider(new WriterOnlyAclProvider()));
+        return builder.build();
+    }
+
+    /** The creator may do everything; anyone may read (Synapse needs no credentials to discover). */
+    static final class WriterOnlyAclProvider implements ACLProvider {
+        private static final List<ACL> ACLS = List.of(
+                new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ACLS;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return ACLS;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+# Shared by bin/ launchers and scripts/: locating the repository and the daemon jars.
+# shellcheck shell=bash
+
+SMARTSTACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export SMARTSTACK_ROOT
+
+# Prints the path of a runnable jar (nerve, synapse, zookeeper-dev), building the project first when
+# the jar is missing (or when SMARTSTACK_REBUILD=1). Concurrent callers wait for one build.
+smartstack_jar() {
+  local jar
+  case "$1" in
+    nerve) jar="$SMARTSTACK_ROOT/nerve/target/nerve-all.jar" ;;
+    synapse) jar="$SMARTSTACK_ROOT/synapse/target/synapse-all.jar" ;;
+    zookeeper-dev) jar="$SMARTSTACK_ROOT/common/target/common-zookeeper-dev.jar" ;;
+    *) echo "unknown jar: $1" >&2; return 2 ;;
+  esac
+  if [ ! -f "$jar" ] || [ "${SMARTSTACK_REBUILD:-0}" = 1 ]; then
+    smartstack_build >&2
+  fi
+  printf '%s\n' "$jar"
+}
+
+# Builds every runnable jar (no tests), one build at a time.
+smartstack_build() {
+  command -v mvn >/dev/null 2>&1 || {
+    echo "Maven (mvn) is not installed: run ./scripts/test or ./scripts/demo once, or install maven." >&2
+    return 1
+  }
+  mkdir -p "$SMARTSTACK_ROOT/target"
+  (
+    flock 9
+    echo "Building SmartStack (mvn -DskipTests package)..."
+    cd "$SMARTSTACK_ROOT" && mvn -q -B -DskipTests -Dspotless.check.skip=true package
+  ) 9>"$SMARTSTACK_ROOT/target/.build.lock"
+}
+
+# Runs a jar with the JVM options in JAVA_OPTS, replacing the shell.
+smartstack_exec_jar() {
+  local jar
+  jar="$(smartstack_jar "$1")" || exit 1
+  shift
+  # shellcheck disable=SC2086
+  exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
+}
