@@ -19,6 +19,14 @@ public interface ConfigGenerator extends AutoCloseable {
     /** Makes the output match {@code desired}; a state equal to the last one applied should cost nothing. */
     void apply(DesiredState desired);
 
+    /**
+     * The text this generator would write for {@code desired} (the haproxy.cfg for {@code synapse
+     * render}), without writing anything; empty for generators with no single text output.
+     */
+    default java.util.Optional<String> preview(DesiredState desired) {
+        return java.util.Optional.empty();
+    }
+
     /** A JSON-serializable view of this generator's state for the admin API ({@code GET /status}). */
     default Object status() {
         return java.util.Map.of();
