@@ -1,6 +1,7 @@
 package io.smartstack.common.zookeeper;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -33,7 +34,10 @@ public final class ZooKeeperClientFactory {
         return builder.build();
     }
 
-    /** The creator may do everything; anyone may read (Synapse needs no credentials to discover). */
+    /**
+     * The creator may do everything; anyone may read (Synapse needs no credentials to discover). Lists are
+     * mutable copies: ZooKeeper's ACL validation calls {@code contains(null)}, which immutable lists refuse.
+     */
     static final class WriterOnlyAclProvider implements ACLProvider {
         private static final List<ACL> ACLS = List.of(
                 new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
@@ -41,12 +45,12 @@ public final class ZooKeeperClientFactory {
 
         @Override
         public List<ACL> getDefaultAcl() {
-            return ACLS;
+            return new ArrayList<>(ACLS);
         }
 
         @Override
         public List<ACL> getAclForPath(String path) {
-            return ACLS;
+            return new ArrayList<>(ACLS);
         }
     }
 }
