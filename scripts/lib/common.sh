@@ -11,7 +11,7 @@ smartstack_jar() {
   case "$1" in
     nerve) jar="$SMARTSTACK_ROOT/nerve/target/nerve-all.jar" ;;
     synapse) jar="$SMARTSTACK_ROOT/synapse/target/synapse-all.jar" ;;
-    zookeeper-dev) jar="$SMARTSTACK_ROOT/common/target/common-zookeeper-dev.jar" ;;
+    zookeeper-dev|tools) jar="$SMARTSTACK_ROOT/common/target/smartstack-tools.jar" ;;
     *) echo "unknown jar: $1" >&2; return 2 ;;
   esac
   if [ ! -f "$jar" ] || [ "${SMARTSTACK_REBUILD:-0}" = 1 ]; then
@@ -32,6 +32,16 @@ smartstack_build() {
     echo "Building SmartStack (mvn -DskipTests package)..."
     cd "$SMARTSTACK_ROOT" && mvn -q -B -DskipTests -Dspotless.check.skip=true package
   ) 9>"$SMARTSTACK_ROOT/target/.build.lock"
+}
+
+# Runs a class of the tools jar (development ZooKeeper, demo service), replacing the shell.
+smartstack_exec_tool() {
+  local jar
+  jar="$(smartstack_jar tools)" || exit 1
+  local main="$1"
+  shift
+  # shellcheck disable=SC2086
+  exec java ${JAVA_OPTS:-} -cp "$jar" "$main" "$@"
 }
 
 # Runs a jar with the JVM options in JAVA_OPTS, replacing the shell.
