@@ -51,7 +51,8 @@ final class Snapshot {
         try (Reconciler reconciler = new Reconciler(settings, new SynapseMetrics(metrics), clock)) {
             // No generators: rendering must not start HAProxy or write anything.
             reconciler.start(loaded.config(), List.of());
-            try (DiscoveryWatchers discovery = new DiscoveryWatchers(reconciler, new ZooKeeperClients(reconciler), clock)) {
+            try (DiscoveryWatchers discovery =
+                    new DiscoveryWatchers(reconciler, new ZooKeeperClients(reconciler), clock)) {
                 for (var service : loaded.config().services()) {
                     DiscoveryWatcher watcher = discovery.create(service);
                     watchers.add(watcher);

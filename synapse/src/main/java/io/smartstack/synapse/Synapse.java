@@ -78,8 +78,10 @@ public final class Synapse implements AutoCloseable {
         updateWatchers(config);
         admin = new SynapseAdmin(config.admin(), reconciler, prometheus);
         admin.start();
-        log.info("Synapse started with {} services and generators {}", config.services().size(), config
-                .generatorNames());
+        log.info(
+                "Synapse started with {} services and generators {}",
+                config.services().size(),
+                config.generatorNames());
     }
 
     /**
@@ -111,7 +113,10 @@ public final class Synapse implements AutoCloseable {
         }
         config = loaded.config();
         updateWatchers(config);
-        log.info("config reloaded from {}: {} services", configFile, config.services().size());
+        log.info(
+                "config reloaded from {}: {} services",
+                configFile,
+                config.services().size());
         return true;
     }
 

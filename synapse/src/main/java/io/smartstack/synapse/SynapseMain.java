@@ -77,7 +77,8 @@ public final class SynapseMain implements Callable<Integer> {
 
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SynapseMain());
-        commandLine.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? ExitCodes.BAD_CONFIG : ExitCodes.FAILURE);
+        commandLine.setExitCodeExceptionMapper(
+                e -> e instanceof ConfigException ? ExitCodes.BAD_CONFIG : ExitCodes.FAILURE);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException config) {
                 cmd.getErr().println(config.getMessage());
@@ -109,8 +110,8 @@ public final class SynapseMain implements Callable<Integer> {
     }
 
     private static int run(Path config) throws Exception {
-        Synapse synapse = new Synapse(config, SynapseConfigLoader.installed(), Reconciler.Settings.defaults(), Clock
-                .systemUTC());
+        Synapse synapse =
+                new Synapse(config, SynapseConfigLoader.installed(), Reconciler.Settings.defaults(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         ExecutorService reloads = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "synapse-reload");
@@ -127,16 +128,22 @@ public final class SynapseMain implements Callable<Integer> {
             log.info("SIGHUP: reloading {}", config);
             synapse.reload();
         }));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping Synapse");
-            synapse.close();
-            stopped.countDown();
-        }, "synapse-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping Synapse");
+                            synapse.close();
+                            stopped.countDown();
+                        },
+                        "synapse-shutdown"));
         stopped.await();
         return ExitCodes.OK;
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Checks a config: exit 0, or 2 listing every problem.")
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description = "Checks a config: exit 0, or 2 listing every problem.")
     static final class Validate implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOptions options = new ConfigOptions();
@@ -153,7 +160,8 @@ public final class SynapseMain implements Callable<Integer> {
     @Command(
             name = "render",
             mixinStandardHelpOptions = true,
-            description = "Connects to the registry, takes one snapshot and prints the haproxy.cfg Synapse would write.")
+            description =
+                    "Connects to the registry, takes one snapshot and prints the haproxy.cfg Synapse would write.")
     static final class Render implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOptions options = new ConfigOptions();

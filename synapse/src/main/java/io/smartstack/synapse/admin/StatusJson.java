@@ -32,8 +32,13 @@ public final class StatusJson {
         root.put("applies", status.applies());
         Map<String, Object> registries = new LinkedHashMap<>();
         status.registries()
-                .forEach((name, registry) ->
-                        registries.put(name, Map.of("state", registry.state(), "since", registry.since().toString())));
+                .forEach((name, registry) -> registries.put(
+                        name,
+                        Map.of(
+                                "state",
+                                registry.state(),
+                                "since",
+                                registry.since().toString())));
         root.put("registries", registries);
         List<Object> services = new ArrayList<>();
         for (SynapseStatus.ServiceStatus service : status.services()) {

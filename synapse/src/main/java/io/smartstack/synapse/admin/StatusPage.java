@@ -28,16 +28,16 @@ final class StatusPage {
                 .append(" &middot; applies: ")
                 .append(status.get("applies"))
                 .append("</p><h2>Registries</h2><table><tr><th>registry</th><th>state</th><th>since</th></tr>");
-        ((Map<String, Map<String, Object>>) status.get("registries")).forEach((name, registry) -> html.append(
-                        "<tr class=\"")
-                .append(escape(String.valueOf(registry.get("state"))))
-                .append("\"><td>")
-                .append(escape(name))
-                .append("</td><td>")
-                .append(escape(String.valueOf(registry.get("state"))))
-                .append("</td><td>")
-                .append(escape(String.valueOf(registry.get("since"))))
-                .append("</td></tr>"));
+        ((Map<String, Map<String, Object>>) status.get("registries"))
+                .forEach((name, registry) -> html.append("<tr class=\"")
+                        .append(escape(String.valueOf(registry.get("state"))))
+                        .append("\"><td>")
+                        .append(escape(name))
+                        .append("</td><td>")
+                        .append(escape(String.valueOf(registry.get("state"))))
+                        .append("</td><td>")
+                        .append(escape(String.valueOf(registry.get("since"))))
+                        .append("</td></tr>"));
         html.append("</table><h2>Services</h2>");
         for (Map<String, Object> service : (List<Map<String, Object>>) status.get("services")) {
             service(html, service);

@@ -45,7 +45,9 @@ public final class BackendJson {
             throw new IllegalArgumentException("not a backend: " + node);
         }
         Map<String, String> labels = new LinkedHashMap<>();
-        node.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        node.path("labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         JsonNode name = node.get("name");
         return new Backend(
                 node.get("host").asText(),

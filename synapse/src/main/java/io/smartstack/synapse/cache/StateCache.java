@@ -50,7 +50,9 @@ public final class StateCache {
         StateCache cache = new StateCache(config);
         try {
             JsonNode root = BackendJson.JSON.readTree(Files.readAllBytes(config.path()));
-            root.path("services").fields().forEachRemaining(entry -> cache.readService(entry.getKey(), entry.getValue()));
+            root.path("services")
+                    .fields()
+                    .forEachRemaining(entry -> cache.readService(entry.getKey(), entry.getValue()));
             log.info("state cache {}: remembered backends of {} services", config.path(), cache.routed.size());
         } catch (NoSuchFileException e) {
             log.info("state cache {} does not exist yet; starting empty", config.path());
@@ -65,13 +67,16 @@ public final class StateCache {
     private void readService(String service, JsonNode node) {
         List<Backend> backends = new ArrayList<>();
         for (JsonNode backend : node.path("backends")) {
-            backends.add(BackendJson.read(backend, BackendOrigin.valueOf(backend.path("origin").asText("REGISTRY"))));
+            backends.add(BackendJson.read(
+                    backend, BackendOrigin.valueOf(backend.path("origin").asText("REGISTRY"))));
         }
         routed.put(service, List.copyOf(backends));
         Map<Backend.BackendKey, Seen> entries = new LinkedHashMap<>();
         for (JsonNode entry : node.path("seen")) {
             Backend backend = BackendJson.read(entry, BackendOrigin.STATE_CACHE);
-            entries.put(backend.key(), new Seen(backend, Instant.parse(entry.path("last_seen").asText())));
+            entries.put(
+                    backend.key(),
+                    new Seen(backend, Instant.parse(entry.path("last_seen").asText())));
         }
         seen.put(service, entries);
     }
@@ -97,7 +102,8 @@ public final class StateCache {
     public List<Backend> absent(String service, Collection<Backend> present, Instant now) {
         Set<Backend.BackendKey> keys = present.stream().map(Backend::key).collect(Collectors.toSet());
         return seen.getOrDefault(service, Map.of()).values().stream()
-                .filter(entry -> !expired(entry, now) && !keys.contains(entry.backend().key()))
+                .filter(entry ->
+                        !expired(entry, now) && !keys.contains(entry.backend().key()))
                 .map(Seen::backend)
                 .toList();
     }
@@ -115,11 +121,14 @@ public final class StateCache {
         for (Map.Entry<String, List<Backend>> entry : routed.entrySet()) {
             ObjectNode service = services.putObject(entry.getKey());
             ArrayNode backends = service.putArray("backends");
-            entry.getValue().forEach(b -> backends.add(BackendJson.write(b).put("origin", b.origin().name())));
+            entry.getValue()
+                    .forEach(b -> backends.add(
+                            BackendJson.write(b).put("origin", b.origin().name())));
             ArrayNode seenNode = service.putArray("seen");
             seen.getOrDefault(entry.getKey(), Map.of())
                     .values()
-                    .forEach(s -> seenNode.add(BackendJson.write(s.backend()).put("last_seen", s.lastSeen().toString())));
+                    .forEach(s -> seenNode.add(BackendJson.write(s.backend())
+                            .put("last_seen", s.lastSeen().toString())));
         }
         try {
             AtomicFile.writeIfChanged(

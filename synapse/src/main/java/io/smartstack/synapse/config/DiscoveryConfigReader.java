@@ -27,6 +27,7 @@ final class DiscoveryConfigReader {
             "yarn_slider",
             "exhibitor",
             "file");
+
     static final String DISABLED = "disabled";
     static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
     static final Duration DEFAULT_DNS_CHECK_INTERVAL = Duration.ofSeconds(30);
@@ -43,8 +44,7 @@ final class DiscoveryConfigReader {
         if (NOT_SUPPORTED.contains(method)) {
             discovery.problemAt(
                     "method",
-                    "not supported: discovery method '" + method + "' (supported: " + String.join(", ", METHODS)
-                            + ")");
+                    "not supported: discovery method '" + method + "' (supported: " + String.join(", ", METHODS) + ")");
             discovery.keys().forEach(discovery::accept);
             return new DiscoveryConfig.Base();
         }
@@ -57,9 +57,11 @@ final class DiscoveryConfigReader {
         DiscoveryConfig result =
                 switch (method) {
                     case "zookeeper" -> zookeeper(discovery, Optional.empty());
-                    case "zookeeper_poll" -> zookeeper(
-                            discovery,
-                            Optional.of(discovery.positiveDuration("polling_interval_sec", DEFAULT_POLLING_INTERVAL)));
+                    case "zookeeper_poll" ->
+                        zookeeper(
+                                discovery,
+                                Optional.of(
+                                        discovery.positiveDuration("polling_interval_sec", DEFAULT_POLLING_INTERVAL)));
                     case "dns" -> dns(discovery);
                     default -> new DiscoveryConfig.Base();
                 };
@@ -79,8 +81,7 @@ final class DiscoveryConfigReader {
                     ? Optional.empty()
                     : Optional.of(zookeeperPath(discovery, "generator_config_path", configured.get()));
         }
-        return new DiscoveryConfig.ZooKeeper(
-                hosts, path.isEmpty() ? "/" : path, format, generatorConfigPath, polling);
+        return new DiscoveryConfig.ZooKeeper(hosts, path.isEmpty() ? "/" : path, format, generatorConfigPath, polling);
     }
 
     private static String zookeeperPath(ConfigNode node, String key, String path) {

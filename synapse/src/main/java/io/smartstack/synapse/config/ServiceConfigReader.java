@@ -52,7 +52,9 @@ final class ServiceConfigReader {
             }
         }
         service.finish();
-        if (discovery instanceof DiscoveryConfig.Base && defaultServers.isEmpty() && service.has("discovery")) {
+        boolean base =
+                "base".equals(service.raw().path("discovery").path("method").asText());
+        if (base && defaultServers.isEmpty()) {
             service.problemAt("default_servers", "must list at least one server for discovery method base");
         }
         SelectionRules rules = new SelectionRules(

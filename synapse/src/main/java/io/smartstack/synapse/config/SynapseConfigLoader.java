@@ -73,8 +73,8 @@ public final class SynapseConfigLoader {
             generators.forEach(ConfigGenerator::close);
             throw new ConfigException(problems.list());
         }
-        SynapseConfig config = new SynapseConfig(
-                services, List.copyOf(generatorSections.keySet()), admin, statsd, stateCache);
+        SynapseConfig config =
+                new SynapseConfig(services, List.copyOf(generatorSections.keySet()), admin, statsd, stateCache);
         return new LoadedConfig(config, generators);
     }
 
@@ -134,8 +134,8 @@ public final class SynapseConfigLoader {
                     generatorSections.keySet(),
                     new TreeSet<>(factories.keySet()),
                     sections));
-            sections.forEach((generator, section) ->
-                    serviceSections.get(generator).put(entry.getKey(), section));
+            sections.forEach(
+                    (generator, section) -> serviceSections.get(generator).put(entry.getKey(), section));
         }
         return services;
     }
@@ -166,9 +166,11 @@ public final class SynapseConfigLoader {
             String text = statsd.raw().asText();
             int colon = text.lastIndexOf(':');
             try {
-                return Optional.of(colon < 0
-                        ? new StatsdConfig(text, 8125)
-                        : new StatsdConfig(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1))));
+                return Optional.of(
+                        colon < 0
+                                ? new StatsdConfig(text, 8125)
+                                : new StatsdConfig(
+                                        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1))));
             } catch (NumberFormatException e) {
                 statsd.problem("must be host:port or a map with host and port, got '" + text + "'");
                 return Optional.empty();

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DiscoveryWatchers implements AutoCloseable {
     private final DiscoverySink sink;
     private final ZooKeeperClients clients;
-    private final ExecutorService zookeeperEvents = Executors.newSingleThreadExecutor(named("synapse-zookeeper-events"));
+    private final ExecutorService zookeeperEvents =
+            Executors.newSingleThreadExecutor(named("synapse-zookeeper-events"));
     private final ScheduledExecutorService pollers =
             Executors.newScheduledThreadPool(2, named("synapse-discovery-poll"));
     private final Clock clock;
@@ -34,11 +35,12 @@ public final class DiscoveryWatchers implements AutoCloseable {
     public DiscoveryWatcher create(ServiceConfig service) {
         DiscoveryConfig discovery = service.discovery();
         if (discovery instanceof DiscoveryConfig.ZooKeeper zookeeper) {
-            return new ReleasingWatcher(zookeeper.hosts(), clients.acquire(zookeeper.hosts()), client -> zookeeper
-                            .pollingInterval()
-                            .isPresent()
-                    ? new ZooKeeperPollWatcher(service.name(), zookeeper, client, sink, pollers, clock)
-                    : new ZooKeeperWatcher(service.name(), zookeeper, client, sink, zookeeperEvents, clock));
+            return new ReleasingWatcher(
+                    zookeeper.hosts(),
+                    clients.acquire(zookeeper.hosts()),
+                    client -> zookeeper.pollingInterval().isPresent()
+                            ? new ZooKeeperPollWatcher(service.name(), zookeeper, client, sink, pollers, clock)
+                            : new ZooKeeperWatcher(service.name(), zookeeper, client, sink, zookeeperEvents, clock));
         }
         if (discovery instanceof DiscoveryConfig.Dns dns) {
             return new DnsWatcher(service.name(), dns, sink, pollers, DnsWatcher.Resolver.SYSTEM, clock);

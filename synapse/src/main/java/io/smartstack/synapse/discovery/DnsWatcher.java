@@ -92,8 +92,11 @@ final class DnsWatcher implements DiscoveryWatcher {
             } catch (Exception e) {
                 if (!failing) {
                     failing = true;
-                    log.warn("service {}: cannot resolve {}, keeping the last result: {}", service, server.host(), e
-                            .toString());
+                    log.warn(
+                            "service {}: cannot resolve {}, keeping the last result: {}",
+                            service,
+                            server.host(),
+                            e.toString());
                 }
                 return;
             }

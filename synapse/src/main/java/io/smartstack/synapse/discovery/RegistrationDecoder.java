@@ -57,11 +57,7 @@ final class RegistrationDecoder {
                     BackendOrigin.REGISTRY));
         }
         if (warned.add(childName)) {
-            log.warn(
-                    "service {}: skipping znode {}: {}",
-                    service,
-                    path,
-                    ((DecodeResult.Rejected) result).reason());
+            log.warn("service {}: skipping znode {}: {}", service, path, ((DecodeResult.Rejected) result).reason());
         }
         return Optional.empty();
     }

@@ -71,9 +71,10 @@ public final class ZooKeeperClients implements AutoCloseable {
             log.info("registry {} connected", name);
             sink.registryConnection(name, DiscoverySink.RegistryState.CONNECTED);
         } else if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
-            log.warn("registry {} {}: keeping the last known backends", name, state == ConnectionState.LOST
-                    ? "session lost"
-                    : "unreachable");
+            log.warn(
+                    "registry {} {}: keeping the last known backends",
+                    name,
+                    state == ConnectionState.LOST ? "session lost" : "unreachable");
             sink.registryConnection(name, DiscoverySink.RegistryState.LOST);
         }
     }

@@ -82,8 +82,11 @@ final class ZooKeeperPollWatcher implements DiscoveryWatcher {
             }
             if (!failing) {
                 failing = true;
-                log.warn("service {}: cannot poll {}, keeping the last known backends: {}", service, config.path(), e
-                        .toString());
+                log.warn(
+                        "service {}: cannot poll {}, keeping the last known backends: {}",
+                        service,
+                        config.path(),
+                        e.toString());
             }
         }
     }

@@ -69,7 +69,8 @@ public final class SynapseMetrics {
     }
 
     public void registryConnection(String name, boolean isConnected) {
-        connected.computeIfAbsent(name, key -> {
+        connected
+                .computeIfAbsent(name, key -> {
                     AtomicInteger value = new AtomicInteger();
                     Gauge.builder("synapse.registry.connected", value, AtomicInteger::get)
                             .description("1 while the registry is reachable")

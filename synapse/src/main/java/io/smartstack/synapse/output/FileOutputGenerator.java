@@ -104,7 +104,8 @@ final class FileOutputGenerator implements ConfigGenerator {
                 .filter(backend -> backend.origin() != BackendOrigin.STATE_CACHE)
                 .sorted(ORDER)
                 .forEach(backend -> array.add(BackendJson.write(backend)));
-        String text = BackendJson.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(array);
+        String text =
+                BackendJson.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(array);
         return (text + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -110,10 +110,13 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
 
     @Override
     public void discovered(String service, DiscoverySnapshot snapshot) {
-        pending.merge(service, snapshot, (older, newer) -> new DiscoverySnapshot(
-                newer.backends(),
-                newer.generatorConfig(),
-                older.observedAt().isBefore(newer.observedAt()) ? older.observedAt() : newer.observedAt()));
+        pending.merge(
+                service,
+                snapshot,
+                (older, newer) -> new DiscoverySnapshot(
+                        newer.backends(),
+                        newer.generatorConfig(),
+                        older.observedAt().isBefore(newer.observedAt()) ? older.observedAt() : newer.observedAt()));
         if (drainScheduled.compareAndSet(false, true) && !closed.get()) {
             thread.execute(() -> safely(this::drain));
         }
@@ -127,8 +130,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         thread.execute(() -> safely(() -> {
             registries.put(
                     registry,
-                    new SynapseStatus.RegistryStatus(
-                            state.name().toLowerCase(java.util.Locale.ROOT), clock.instant()));
+                    new SynapseStatus.RegistryStatus(state.name().toLowerCase(java.util.Locale.ROOT), clock.instant()));
             metrics.registryConnection(registry, state == RegistryState.CONNECTED);
             publishStatus();
         }));

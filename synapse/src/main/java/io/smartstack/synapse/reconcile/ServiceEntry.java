@@ -40,11 +40,14 @@ final class ServiceEntry {
         Selection result = BackendSelection.select(discovered, current, config.rules());
         String rule = result.reason().name().toLowerCase(java.util.Locale.ROOT);
         if (!rule.equals(selection) && result.reason() != Selection.Reason.DISCOVERED) {
-            log.warn("service {}: discovery reports no backends; using {}", name(), switch (result.reason()) {
-                case DEFAULT_SERVERS -> "the default servers";
-                case PREVIOUS_BACKENDS -> "the previous backends (" + current.size() + ")";
-                default -> "none (use_previous_backends is off)";
-            });
+            log.warn(
+                    "service {}: discovery reports no backends; using {}",
+                    name(),
+                    switch (result.reason()) {
+                        case DEFAULT_SERVERS -> "the default servers";
+                        case PREVIOUS_BACKENDS -> "the previous backends (" + current.size() + ")";
+                        default -> "none (use_previous_backends is off)";
+                    });
         }
         selection = rule;
         if (!result.changed()) {

@@ -27,11 +27,7 @@ final class StatusBuilder {
                     .map(ServiceState::backends)
                     .orElse(entry.current);
             result.add(new SynapseStatus.ServiceStatus(
-                    entry.name(),
-                    entry.config.discovery().method(),
-                    backends,
-                    entry.selection,
-                    entry.lastChange));
+                    entry.name(), entry.config.discovery().method(), backends, entry.selection, entry.lastChange));
         }
         Optional<Instant> lastChange = services.stream()
                 .map(e -> e.lastChange)
