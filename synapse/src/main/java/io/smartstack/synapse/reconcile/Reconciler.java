@@ -222,13 +222,11 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         if (!ready) {
             boolean allReported = services.values().stream().allMatch(e -> e.last.isPresent());
             if (!allReported && now.isBefore(readyDeadline)) {
+                publishStatus();
                 return;
             }
             ready = true;
-            services.values().stream().filter(e -> e.last.isEmpty()).forEach(e -> {
-                log.warn("service {}: no discovery result yet; starting with what is known", e.name());
-                e.select(List.of(), now);
-            });
+            services.values().stream().filter(e -> e.last.isEmpty()).forEach(e -> e.startWithoutDiscovery(now));
         }
         if (cache != null) {
             services.values().forEach(e -> cache.record(e.name(), e.current, now));

@@ -70,6 +70,23 @@ final class ServiceEntry {
         lastChange = Optional.of(now);
     }
 
+    /**
+     * The registry has not answered yet: a registry that cannot be reached says nothing about the
+     * backends, so the remembered ones (state file) stay; without any, the usual empty-result rules apply.
+     */
+    void startWithoutDiscovery(Instant now) {
+        if (current.isEmpty()) {
+            log.warn("service {}: no discovery result yet and nothing remembered", name());
+            select(List.of(), now);
+        } else {
+            log.warn(
+                    "service {}: no discovery result yet; starting with the {} remembered backends",
+                    name(),
+                    current.size());
+            selection = "remembered";
+        }
+    }
+
     private static String origin(Backend backend) {
         return backend.origin().name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -59,14 +59,18 @@ class PollingWatchersTest {
                 writer.create()
                         .creatingParentsIfNeeded()
                         .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                        .forPath(path + "/i-1_", "{\"host\":\"10.0.0.1\",\"port\":80,\"name\":\"i-1\"}"
-                                .getBytes(StandardCharsets.UTF_8));
+                        .forPath(
+                                path + "/i-1_",
+                                "{\"host\":\"10.0.0.1\",\"port\":80,\"name\":\"i-1\"}"
+                                        .getBytes(StandardCharsets.UTF_8));
                 writer.create()
                         .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                         .forPath(path + "/broken_", "{".getBytes(StandardCharsets.UTF_8));
-                await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web").size() == 1);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> sink.backends("web").size() == 1);
                 int published = sink.snapshots("web").size();
-                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                await().during(Duration.ofMillis(500))
+                        .atMost(Duration.ofSeconds(2))
                         .until(() -> sink.snapshots("web").size() == published);
                 assertEquals("10.0.0.1", sink.backends("web").get(0).host());
             }
@@ -75,7 +79,8 @@ class PollingWatchersTest {
 
     @Test
     void dnsGivesOneBackendPerAddressAndKeepsTheLastResultWhenResolutionFails() {
-        Map<String, List<String>> answers = new ConcurrentHashMap<>(Map.of("api.test", List.of("10.0.0.1", "10.0.0.2")));
+        Map<String, List<String>> answers =
+                new ConcurrentHashMap<>(Map.of("api.test", List.of("10.0.0.1", "10.0.0.2")));
         DnsWatcher.Resolver resolver = host -> {
             List<String> addresses = answers.get(host);
             if (addresses == null) {
@@ -91,24 +96,30 @@ class PollingWatchersTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> sink.backends("api") != null);
             assertEquals(
                     List.of("10.0.0.1:443", "10.0.0.2:443"),
-                    sink.backends("api").stream().map(b -> b.host() + ":" + b.port()).toList());
+                    sink.backends("api").stream()
+                            .map(b -> b.host() + ":" + b.port())
+                            .toList());
             assertEquals(Map.of("zone", "a"), sink.backends("api").get(0).labels());
             assertEquals("api", sink.backends("api").get(0).name());
 
             answers.remove("api.test");
             int published = sink.snapshots("api").size();
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> sink.snapshots("api").size() == published);
 
             answers.put("api.test", List.of("10.0.0.3"));
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> sink.backends("api").stream().map(Backend::host).toList().equals(List.of("10.0.0.3")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sink.backends("api").stream()
+                    .map(Backend::host)
+                    .toList()
+                    .equals(List.of("10.0.0.3")));
         }
     }
 
     @Test
     void theSystemResolverResolvesLocalhost() throws Exception {
         List<String> addresses = DnsWatcher.Resolver.SYSTEM.resolve("localhost");
-        assertEquals(true, addresses.contains("127.0.0.1") || addresses.contains("0:0:0:0:0:0:0:1"), addresses::toString);
+        assertEquals(
+                true, addresses.contains("127.0.0.1") || addresses.contains("0:0:0:0:0:0:0:1"), addresses::toString);
     }
 }

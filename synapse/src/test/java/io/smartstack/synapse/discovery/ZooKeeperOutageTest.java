@@ -38,24 +38,30 @@ class ZooKeeperOutageTest {
                 writer.create()
                         .creatingParentsIfNeeded()
                         .withMode(CreateMode.PERSISTENT)
-                        .forPath(path + "/i-1_0000000001", "{\"host\":\"10.0.0.1\",\"port\":80,\"name\":\"i-1\"}"
-                                .getBytes(StandardCharsets.UTF_8));
+                        .forPath(
+                                path + "/i-1_0000000001",
+                                "{\"host\":\"10.0.0.1\",\"port\":80,\"name\":\"i-1\"}"
+                                        .getBytes(StandardCharsets.UTF_8));
             }
             DiscoveryConfig.ZooKeeper config = new DiscoveryConfig.ZooKeeper(
-                    List.of(server.getConnectString()), path, RegistrationFormat.NERVE, Optional.of(path), Optional.empty());
+                    List.of(server.getConnectString()),
+                    path,
+                    RegistrationFormat.NERVE,
+                    Optional.of(path),
+                    Optional.empty());
             List<String> hosts = config.hosts();
-            try (ZooKeeperWatcher watcher = new ZooKeeperWatcher(
-                    "web", config, clients.acquire(hosts), sink, events, Clock.systemUTC())) {
+            try (ZooKeeperWatcher watcher =
+                    new ZooKeeperWatcher("web", config, clients.acquire(hosts), sink, events, Clock.systemUTC())) {
                 watcher.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web") != null);
                 int before = sink.snapshots("web").size();
 
                 server.stop();
                 // The registry is reported lost, and for longer than the session timeout nothing is published.
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> sink.transitions().stream()
-                                .anyMatch(t -> t.state() == DiscoverySink.RegistryState.LOST));
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                await().atMost(Duration.ofSeconds(20)).until(() -> sink.transitions().stream()
+                        .anyMatch(t -> t.state() == DiscoverySink.RegistryState.LOST));
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(6))
                         .until(() -> sink.snapshots("web").size() == before);
 
                 server.restart();
@@ -63,10 +69,13 @@ class ZooKeeperOutageTest {
                         CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
                     writer.start();
                     writer.create()
-                            .forPath(path + "/i-2_0000000002", "{\"host\":\"10.0.0.2\",\"port\":80,\"name\":\"i-2\"}"
-                                    .getBytes(StandardCharsets.UTF_8));
+                            .forPath(
+                                    path + "/i-2_0000000002",
+                                    "{\"host\":\"10.0.0.2\",\"port\":80,\"name\":\"i-2\"}"
+                                            .getBytes(StandardCharsets.UTF_8));
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> sink.backends("web").size() == 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> sink.backends("web").size() == 2);
                 sink.snapshots("web").forEach(s -> assertTrue(!s.backends().isEmpty()));
                 assertEquals("10.0.0.1", sink.backends("web").get(0).host());
             }

@@ -2,7 +2,6 @@ package io.smartstack.synapse.discovery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -109,11 +108,15 @@ class ZooKeeperWatcherTest {
     @Test
     void decodesNerveRegistrationsTakingTheIdFromTheSuffixAndDroppingUnknownFields() throws Exception {
         String path = "/nerve/decode/services";
-        String first = register(path, "i-1_", "{\"host\":\"10.0.0.1\",\"port\":8080,\"name\":\"i-1\",\"unknown\":true,"
-                + "\"labels\":{\"az\":\"a\"}}");
+        String first = register(
+                path,
+                "i-1_",
+                "{\"host\":\"10.0.0.1\",\"port\":8080,\"name\":\"i-1\",\"unknown\":true,"
+                        + "\"labels\":{\"az\":\"a\"}}");
         watch("web", config(path, RegistrationFormat.NERVE));
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web") != null);
-        assertEquals(List.of(backend("10.0.0.1", 8080, "i-1", sequence(first), Map.of("az", "a"))), sink.backends("web"));
+        assertEquals(
+                List.of(backend("10.0.0.1", 8080, "i-1", sequence(first), Map.of("az", "a"))), sink.backends("web"));
 
         String second = register(path, "i-2_", "{\"host\":\"10.0.0.2\",\"port\":8081,\"name\":\"i-2\",\"weight\":3}");
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web").size() == 2);
@@ -129,9 +132,12 @@ class ZooKeeperWatcherTest {
     @Test
     void decodesServersets() throws Exception {
         String path = "/aurora/serverset";
-        register(path, "member_", "{\"serviceEndpoint\":{\"host\":\"10.1.0.1\",\"port\":31000},"
-                + "\"additionalEndpoints\":{\"admin\":{\"host\":\"10.1.0.1\",\"port\":31001}},\"shard\":7,"
-                + "\"status\":\"ALIVE\"}");
+        register(
+                path,
+                "member_",
+                "{\"serviceEndpoint\":{\"host\":\"10.1.0.1\",\"port\":31000},"
+                        + "\"additionalEndpoints\":{\"admin\":{\"host\":\"10.1.0.1\",\"port\":31001}},\"shard\":7,"
+                        + "\"status\":\"ALIVE\"}");
         watch("aurora", config(path, new RegistrationFormat.Serverset(Optional.of("admin"))));
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("aurora") != null);
         Backend backend = sink.backends("aurora").get(0);
@@ -152,7 +158,8 @@ class ZooKeeperWatcherTest {
             for (int i = 0; i < 5; i++) {
                 register(path, "more_", "{\"host\":\"10.0.1." + i + "\",\"port\":8080,\"name\":\"more\"}");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web").size() == 6);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sink.backends("web").size() == 6);
             assertEquals(1, log.count(Level.WARN, bad), log.messages(Level.WARN)::toString);
             assertEquals(2, log.messages(Level.WARN).size(), log.messages(Level.WARN)::toString);
         }
@@ -197,9 +204,14 @@ class ZooKeeperWatcherTest {
 
         writer.setData().forPath(path, "{\"haproxy\":{\"port\":4001}}".getBytes());
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> sink.latest("web").orElseThrow().generatorConfig().orElseThrow().path("haproxy")
-                        .path("port")
-                        .asInt() == 4001);
+                .until(() -> sink.latest("web")
+                                .orElseThrow()
+                                .generatorConfig()
+                                .orElseThrow()
+                                .path("haproxy")
+                                .path("port")
+                                .asInt()
+                        == 4001);
     }
 
     @Test
@@ -213,8 +225,9 @@ class ZooKeeperWatcherTest {
         client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> sink.transitions().stream()
-                        .filter(t -> t.state() == DiscoverySink.RegistryState.CONNECTED)
-                        .count() >= 2);
+                                .filter(t -> t.state() == DiscoverySink.RegistryState.CONNECTED)
+                                .count()
+                        >= 2);
         register(path, "i-2_", "{\"host\":\"10.0.0.2\",\"port\":8080,\"name\":\"i-2\"}");
         await().atMost(Duration.ofSeconds(20)).until(() -> sink.backends("web").size() == 2);
 

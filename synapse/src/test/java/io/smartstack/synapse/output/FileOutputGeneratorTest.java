@@ -68,7 +68,8 @@ class FileOutputGeneratorTest {
             generator.apply(DesiredState.of(List.of(service("web", List.of(b, a), Map.of()))));
             Path file = directory.resolve("web.json");
             assertEquals(
-                    JSON.readTree("""
+                    JSON.readTree(
+                            """
                             [{"name":"i-1","host":"10.0.0.1","port":8080,"id":42,"weight":2,
                               "haproxy_server_options":"backup","labels":{"az":"a"}},
                              {"name":"i-2","host":"10.0.0.2","port":8080,"id":42,"weight":2,
@@ -92,8 +93,8 @@ class FileOutputGeneratorTest {
             generator.start();
             Files.writeString(directory.resolve("notes.txt"), "not ours");
             Backend a = backend("i-1", "10.0.0.1", BackendOrigin.REGISTRY);
-            generator.apply(DesiredState.of(List.of(
-                    service("web", List.of(a), Map.of()), service("api", List.of(a), Map.of()))));
+            generator.apply(DesiredState.of(
+                    List.of(service("web", List.of(a), Map.of()), service("api", List.of(a), Map.of()))));
             assertTrue(Files.exists(directory.resolve("api.json")));
 
             JsonNode disabled = JSON.readTree("{\"disabled\": true}");
@@ -124,8 +125,7 @@ class FileOutputGeneratorTest {
     @Test
     void outputDirectoryIsRequiredAndServiceKeysAreChecked() {
         ConfigProblems problems = new ConfigProblems();
-        ConfigNode root = ConfigDocument.parse(
-                        "file_output: {output_directroy: /tmp}\nweb: {disabld: true}", "test")
+        ConfigNode root = ConfigDocument.parse("file_output: {output_directroy: /tmp}\nweb: {disabld: true}", "test")
                 .root(problems);
         new FileOutputFactory()
                 .create(
@@ -134,7 +134,9 @@ class FileOutputGeneratorTest {
                         new GeneratorContext(new SimpleMeterRegistry()))
                 .close();
         List<String> messages = problems.list().stream().map(Object::toString).toList();
-        assertTrue(messages.stream().anyMatch(m -> m.contains("file_output.output_directory: is required")), messages::toString);
+        assertTrue(
+                messages.stream().anyMatch(m -> m.contains("file_output.output_directory: is required")),
+                messages::toString);
         assertTrue(messages.stream().anyMatch(m -> m.contains("Did you mean: output_directory?")), messages::toString);
         assertTrue(messages.stream().anyMatch(m -> m.contains("Did you mean: disabled?")), messages::toString);
     }

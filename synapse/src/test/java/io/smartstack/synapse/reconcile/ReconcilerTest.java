@@ -65,19 +65,26 @@ class ReconcilerTest {
         return new ServiceConfig(
                 name,
                 new DiscoveryConfig.ZooKeeper(
-                        List.of("127.0.0.1:1"), "/" + name, RegistrationFormat.NERVE, Optional.empty(), Optional.empty()),
+                        List.of("127.0.0.1:1"),
+                        "/" + name,
+                        RegistrationFormat.NERVE,
+                        Optional.empty(),
+                        Optional.empty()),
                 SelectionRules.defaults(),
                 generatorConfig);
     }
 
     static SynapseConfig config(Optional<StateCacheConfig> cache, ServiceConfig... services) {
-        return new SynapseConfig(List.of(services), List.of("recording"), AdminConfig.defaults(), Optional.empty(), cache);
+        return new SynapseConfig(
+                List.of(services), List.of("recording"), AdminConfig.defaults(), Optional.empty(), cache);
     }
 
     private RecordingGenerator start(Duration startupWait, SynapseConfig config) throws Exception {
         RecordingGenerator generator = RecordingGenerator.create("recording", "reconciler-" + System.nanoTime());
         reconciler = new Reconciler(
-                new Reconciler.Settings(startupWait, Duration.ofMinutes(5)), new SynapseMetrics(meters), Clock.systemUTC());
+                new Reconciler.Settings(startupWait, Duration.ofMinutes(5)),
+                new SynapseMetrics(meters),
+                Clock.systemUTC());
         reconciler.start(config, List.of(generator));
         return generator;
     }
@@ -92,24 +99,28 @@ class ReconcilerTest {
                 start(LONG_STARTUP_WAIT, config(Optional.empty(), service("web", Map.of()), service("api", Map.of())));
         reconciler.discovered("web", snapshot(backend("w1", "10.0.0.1")));
         reconciler.status(); // reconciler thread has the event queued
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> generator.applied().isEmpty());
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> generator.applied().isEmpty());
 
         reconciler.discovered("api", snapshot(backend("a1", "10.0.0.2")));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> generator.applied().size() == 1);
         DesiredState state = generator.last();
         assertEquals(List.of("api", "web"), List.copyOf(state.services().keySet()));
-        assertEquals(List.of(backend("w1", "10.0.0.1")), state.services().get("web").backends());
+        assertEquals(
+                List.of(backend("w1", "10.0.0.1")), state.services().get("web").backends());
         assertEquals(1, generator.starts());
     }
 
     @Test
     void appliesAfterTheStartupWaitWhenAServiceNeverReports() throws Exception {
-        RecordingGenerator generator =
-                start(Duration.ofMillis(300), config(Optional.empty(), service("web", Map.of()), service("api", Map.of())));
+        RecordingGenerator generator = start(
+                Duration.ofMillis(300), config(Optional.empty(), service("web", Map.of()), service("api", Map.of())));
         reconciler.discovered("web", snapshot(backend("w1", "10.0.0.1")));
         await().atMost(Duration.ofSeconds(5)).until(() -> generator.applied().size() == 1);
         assertEquals(List.of(), generator.last().services().get("api").backends());
+        await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.status().ready());
         assertEquals("previous_backends", reconciler.status().services().get(0).selection());
     }
 
@@ -123,7 +134,9 @@ class ReconcilerTest {
         }
         reconciler.discovered("web", snapshot(backend("w3", "10.0.0.3")));
         await().atMost(Duration.ofSeconds(5)).until(() -> generator.applied().size() == 2);
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> generator.applied().size() == 2);
+        await().during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> generator.applied().size() == 2);
         assertEquals(List.of(backend("w3", "10.0.0.3")), generator.backends("web"));
     }
 
@@ -137,14 +150,18 @@ class ReconcilerTest {
         }
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> generator.backends("web").equals(List.of(backend("w500", "10.0.1.0"))));
-        assertTrue(generator.applied().size() < 500, "applies: " + generator.applied().size());
-        assertEquals(generator.applied().size(), (int) meters.get("synapse.applies").counter().count());
+        assertTrue(
+                generator.applied().size() < 500,
+                "applies: " + generator.applied().size());
+        assertEquals(generator.applied().size(), (int)
+                meters.get("synapse.applies").counter().count());
         assertTrue(meters.get("synapse.propagation").timer().count() >= 1);
     }
 
     @Test
     void registryGeneratorConfigIsMergedOverTheLocalSection() throws Exception {
-        JsonNode local = JSON.readTree("{\"port\": 3213, \"listen\": [\"mode http\"], \"nested\": {\"a\": 1, \"b\": 2}}");
+        JsonNode local =
+                JSON.readTree("{\"port\": 3213, \"listen\": [\"mode http\"], \"nested\": {\"a\": 1, \"b\": 2}}");
         RecordingGenerator generator =
                 start(LONG_STARTUP_WAIT, config(Optional.empty(), service("web", Map.of("recording", local))));
         JsonNode registry = JSON.readTree("{\"recording\": {\"port\": 4000, \"nested\": {\"b\": 3}}, \"other\": {}}");
@@ -154,7 +171,9 @@ class ReconcilerTest {
         assertEquals(
                 JSON.readTree("{\"port\": 4000, \"listen\": [\"mode http\"], \"nested\": {\"a\": 1, \"b\": 3}}"),
                 generator.last().services().get("web").generatorConfig().get("recording"));
-        assertEquals(Map.of("recording", local).keySet(), generator.last().services().get("web").generatorConfig().keySet());
+        assertEquals(
+                Map.of("recording", local).keySet(),
+                generator.last().services().get("web").generatorConfig().keySet());
     }
 
     @Test
@@ -174,8 +193,7 @@ class ReconcilerTest {
     }
 
     @Test
-    void rememberedBackendsAreUsedAfterARestartWhenTheRegistryNeverAnswers(@TempDir Path directory)
-            throws Exception {
+    void rememberedBackendsAreUsedAfterARestartWhenTheRegistryNeverAnswers(@TempDir Path directory) throws Exception {
         StateCacheConfig cache = new StateCacheConfig(directory.resolve("state.json"), Duration.ofHours(1));
         RecordingGenerator first = start(LONG_STARTUP_WAIT, config(Optional.of(cache), service("web", Map.of())));
         reconciler.discovered("web", snapshot(backend("w1", "10.0.0.1")));
@@ -196,7 +214,9 @@ class ReconcilerTest {
         reconciler.registryConnection("zookeeper:127.0.0.1:1", DiscoverySink.RegistryState.LOST);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> reconciler.status().registries().containsKey("zookeeper:127.0.0.1:1"));
-        assertEquals("lost", reconciler.status().registries().get("zookeeper:127.0.0.1:1").state());
+        assertEquals(
+                "lost",
+                reconciler.status().registries().get("zookeeper:127.0.0.1:1").state());
     }
 
     @Test
