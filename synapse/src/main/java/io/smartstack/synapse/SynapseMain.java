@@ -80,6 +80,11 @@ public final class SynapseMain implements Callable<Integer> {
         commandLine.setExitCodeExceptionMapper(
                 e -> e instanceof ConfigException ? ExitCodes.BAD_CONFIG : ExitCodes.FAILURE);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CommandLine.ParameterException usage) {
+                cmd.getErr().println(usage.getMessage());
+                cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+                return ExitCodes.BAD_CONFIG;
+            }
             if (e instanceof ConfigException config) {
                 cmd.getErr().println(config.getMessage());
                 return ExitCodes.BAD_CONFIG;
