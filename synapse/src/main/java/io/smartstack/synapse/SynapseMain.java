@@ -78,7 +78,9 @@ public final class SynapseMain implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SynapseMain());
         commandLine.setExitCodeExceptionMapper(
-                e -> e instanceof ConfigException ? ExitCodes.BAD_CONFIG : ExitCodes.FAILURE);
+                e -> e instanceof ConfigException || e instanceof CommandLine.ParameterException
+                        ? ExitCodes.BAD_CONFIG
+                        : ExitCodes.FAILURE);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CommandLine.ParameterException usage) {
                 cmd.getErr().println(usage.getMessage());
