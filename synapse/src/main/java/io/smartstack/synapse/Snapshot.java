@@ -28,8 +28,12 @@ final class Snapshot {
     private Snapshot() {}
 
     static String render(Path configFile, Duration timeout) throws Exception {
+        return render(SynapseConfigLoader.installed(), configFile, timeout);
+    }
+
+    static String render(SynapseConfigLoader loader, Path configFile, Duration timeout) throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        LoadedConfig loaded = SynapseConfigLoader.installed().load(configFile, new GeneratorContext(metrics));
+        LoadedConfig loaded = loader.load(configFile, new GeneratorContext(metrics));
         try {
             ConfigGenerator haproxy = loaded.generators().stream()
                     .filter(g -> g.name().equals("haproxy"))
