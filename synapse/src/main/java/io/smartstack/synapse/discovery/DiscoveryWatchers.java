@@ -9,7 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Builds the watcher for each service's discovery method, sharing what can be shared: one Curator client
@@ -64,37 +67,30 @@ public final class DiscoveryWatchers implements AutoCloseable {
         };
     }
 
-    /** Releases the shared client when the watcher closes. */
+    /** Releases the shared client when the watcher closes (once, also when it was never started). */
     private final class ReleasingWatcher implements DiscoveryWatcher {
         private final List<String> hosts;
         private final DiscoveryWatcher delegate;
-        private final Lifecycle lifecycle = new Lifecycle("watcher");
+        private final AtomicBoolean released = new AtomicBoolean();
 
         ReleasingWatcher(
-                List<String> hosts,
-                org.apache.curator.framework.CuratorFramework client,
-                java.util.function.Function<org.apache.curator.framework.CuratorFramework, DiscoveryWatcher> build) {
+                List<String> hosts, CuratorFramework client, Function<CuratorFramework, DiscoveryWatcher> build) {
             this.hosts = hosts;
             this.delegate = build.apply(client);
         }
 
         @Override
         public void start() throws Exception {
-            lifecycle.start();
             delegate.start();
         }
 
         @Override
         public void close() {
-            lifecycle.close();
-            if (!released) {
-                released = true;
+            if (released.compareAndSet(false, true)) {
                 delegate.close();
                 clients.release(hosts);
             }
         }
-
-        private boolean released;
     }
 
     /** {@code base}: reports "nothing discovered" once, so the default servers are used. */

@@ -5,6 +5,7 @@ import io.smartstack.common.zookeeper.ZooKeeperSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ public final class ZooKeeperClients implements AutoCloseable {
     private final DiscoverySink sink;
     private final java.util.function.Function<List<String>, ZooKeeperSettings> settings;
     private final Map<String, Shared> clients = new HashMap<>();
+    private final Map<String, DiscoverySink.RegistryState> reported = new ConcurrentHashMap<>();
     private boolean closed;
 
     public ZooKeeperClients(DiscoverySink sink) {
@@ -66,17 +68,23 @@ public final class ZooKeeperClients implements AutoCloseable {
         return new Shared(client);
     }
 
+    /** Called on Curator's event thread for one client, so calls for one registry never overlap. */
     private void transition(String name, ConnectionState state) {
-        if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-            log.info("registry {} connected", name);
-            sink.registryConnection(name, DiscoverySink.RegistryState.CONNECTED);
-        } else if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
-            log.warn(
-                    "registry {} {}: keeping the last known backends",
-                    name,
-                    state == ConnectionState.LOST ? "session lost" : "unreachable");
-            sink.registryConnection(name, DiscoverySink.RegistryState.LOST);
+        DiscoverySink.RegistryState now =
+                switch (state) {
+                    case CONNECTED, RECONNECTED -> DiscoverySink.RegistryState.CONNECTED;
+                    case SUSPENDED, LOST -> DiscoverySink.RegistryState.LOST;
+                    default -> null;
+                };
+        if (now == null || reported.put(name, now) == now) {
+            return;
         }
+        if (now == DiscoverySink.RegistryState.CONNECTED) {
+            log.info("registry {} connected", name);
+        } else {
+            log.warn("registry {} lost ({}): keeping the last known backends", name, state);
+        }
+        sink.registryConnection(name, now);
     }
 
     @Override

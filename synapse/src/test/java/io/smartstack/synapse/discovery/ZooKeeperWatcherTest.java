@@ -215,6 +215,44 @@ class ZooKeeperWatcherTest {
     }
 
     @Test
+    void readsTheGeneratorConfigFromASeparateNodeOrNoneWhenDisabled() throws Exception {
+        String path = "/nerve/separate/services";
+        writer.create().creatingParentsIfNeeded().forPath(path, "{\"haproxy\":{\"port\":1}}".getBytes());
+        writer.create().creatingParentsIfNeeded().forPath("/config/separate", "{\"haproxy\":{\"port\":2}}".getBytes());
+        watch(
+                "separate",
+                new DiscoveryConfig.ZooKeeper(
+                        List.of(server.getConnectString()),
+                        path,
+                        RegistrationFormat.NERVE,
+                        Optional.of("/config/separate"),
+                        Optional.empty()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("separate") != null);
+        assertEquals(
+                2,
+                sink.latest("separate")
+                        .orElseThrow()
+                        .generatorConfig()
+                        .orElseThrow()
+                        .path("haproxy")
+                        .path("port")
+                        .asInt());
+        watcher.close();
+        clients.close();
+
+        watch(
+                "disabled",
+                new DiscoveryConfig.ZooKeeper(
+                        List.of(server.getConnectString()),
+                        path,
+                        RegistrationFormat.NERVE,
+                        Optional.empty(),
+                        Optional.empty()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("disabled") != null);
+        assertEquals(Optional.empty(), sink.latest("disabled").orElseThrow().generatorConfig());
+    }
+
+    @Test
     void sessionExpiryDoesNotEmptyTheService() throws Exception {
         String path = "/nerve/expiry/services";
         register(path, "i-1_", "{\"host\":\"10.0.0.1\",\"port\":8080,\"name\":\"i-1\"}");
