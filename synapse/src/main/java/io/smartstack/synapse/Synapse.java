@@ -166,6 +166,12 @@ public final class Synapse implements AutoCloseable {
             public int port() {
                 return target.port();
             }
+
+            @Override
+            public boolean buffered() {
+                // Few lines: send each at once rather than waiting to fill a packet.
+                return false;
+            }
         };
         statsd = new StatsdMeterRegistry(statsdConfig, io.micrometer.core.instrument.Clock.SYSTEM);
         metrics.add(statsd);
