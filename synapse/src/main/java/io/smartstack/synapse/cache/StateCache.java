@@ -86,6 +86,16 @@ public final class StateCache {
         return routed.getOrDefault(service, List.of());
     }
 
+    /**
+     * The remembered list as a starting point after a restart: backends that came from the registry are
+     * marked {@code PREVIOUS_BACKENDS} (the registry has not confirmed them yet).
+     */
+    public List<Backend> remembered(String service) {
+        return routed(service).stream()
+                .map(b -> b.origin() == BackendOrigin.REGISTRY ? b.withOrigin(BackendOrigin.PREVIOUS_BACKENDS) : b)
+                .toList();
+    }
+
     /** Records what {@code service} routes to now; its registry backends count as seen at {@code now}. */
     public void record(String service, List<Backend> backends, Instant now) {
         routed.put(service, List.copyOf(backends));

@@ -13,12 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -129,8 +132,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         }
         thread.execute(() -> safely(() -> {
             registries.put(
-                    registry,
-                    new SynapseStatus.RegistryStatus(state.name().toLowerCase(java.util.Locale.ROOT), clock.instant()));
+                    registry, new SynapseStatus.RegistryStatus(state.name().toLowerCase(Locale.ROOT), clock.instant()));
             metrics.registryConnection(registry, state == RegistryState.CONNECTED);
             publishStatus();
         }));
@@ -147,7 +149,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Map.of();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             return applier.lastGeneratorStatus();
         }
     }
@@ -167,7 +169,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         for (var service : newConfig.services()) {
             ServiceEntry entry = previous.get(service.name());
             if (entry == null) {
-                entry = new ServiceEntry(service, remembered(service.name()));
+                entry = new ServiceEntry(service, cache == null ? List.of() : cache.remembered(service.name()));
             } else {
                 entry.config = service;
                 if (entry.last.isPresent()) {
@@ -185,17 +187,6 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         applier.forget();
         thread.schedule(() -> safely(this::reconcile), settings.startupWait().toMillis(), TimeUnit.MILLISECONDS);
         reconcile();
-    }
-
-    private List<io.smartstack.synapse.model.Backend> remembered(String service) {
-        if (cache == null) {
-            return List.of();
-        }
-        return cache.routed(service).stream()
-                .map(b -> b.origin() == io.smartstack.synapse.model.BackendOrigin.REGISTRY
-                        ? b.withOrigin(io.smartstack.synapse.model.BackendOrigin.PREVIOUS_BACKENDS)
-                        : b)
-                .toList();
     }
 
     private void drain() {
@@ -249,7 +240,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         status.set(StatusBuilder.build(startedAt, ready, services.values(), applier, registries));
     }
 
-    private <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+    private <T> T call(Callable<T> task) throws Exception {
         try {
             return thread.submit(task).get();
         } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package io.smartstack.synapse.reconcile;
 
+import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.config.ServiceConfig;
 import io.smartstack.synapse.discovery.DiscoverySnapshot;
 import io.smartstack.synapse.model.Backend;
@@ -7,6 +8,7 @@ import io.smartstack.synapse.selection.BackendSelection;
 import io.smartstack.synapse.selection.Selection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,16 +40,19 @@ final class ServiceEntry {
     /** Runs backend selection on what discovery reports; logs one line per backend added or removed. */
     void select(List<Backend> discovered, Instant now) {
         Selection result = BackendSelection.select(discovered, current, config.rules());
-        String rule = result.reason().name().toLowerCase(java.util.Locale.ROOT);
+        String rule = result.reason().name().toLowerCase(Locale.ROOT);
         if (!rule.equals(selection) && result.reason() != Selection.Reason.DISCOVERED) {
-            log.warn(
-                    "service {}: discovery reports no backends; using {}",
-                    name(),
+            String using =
                     switch (result.reason()) {
                         case DEFAULT_SERVERS -> "the default servers";
                         case PREVIOUS_BACKENDS -> "the previous backends (" + current.size() + ")";
                         default -> "none (use_previous_backends is off)";
-                    });
+                    };
+            if (config.discovery() instanceof DiscoveryConfig.Base) {
+                log.info("service {}: using {}", name(), using);
+            } else {
+                log.warn("service {}: discovery reports no backends; using {}", name(), using);
+            }
         }
         selection = rule;
         if (!result.changed()) {
@@ -88,6 +93,6 @@ final class ServiceEntry {
     }
 
     private static String origin(Backend backend) {
-        return backend.origin().name().toLowerCase(java.util.Locale.ROOT);
+        return backend.origin().name().toLowerCase(Locale.ROOT);
     }
 }
