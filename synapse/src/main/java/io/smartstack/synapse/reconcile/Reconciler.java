@@ -121,7 +121,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
                         newer.generatorConfig(),
                         older.observedAt().isBefore(newer.observedAt()) ? older.observedAt() : newer.observedAt()));
         if (drainScheduled.compareAndSet(false, true) && !closed.get()) {
-            thread.execute(() -> safely(this::drain));
+            submit(() -> safely(this::drain));
         }
     }
 
@@ -130,7 +130,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         if (closed.get()) {
             return;
         }
-        thread.execute(() -> safely(() -> {
+        submit(() -> safely(() -> {
             registries.put(
                     registry, new SynapseStatus.RegistryStatus(state.name().toLowerCase(Locale.ROOT), clock.instant()));
             metrics.registryConnection(registry, state == RegistryState.CONNECTED);
@@ -238,6 +238,15 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
 
     private void publishStatus() {
         status.set(StatusBuilder.build(startedAt, ready, services.values(), applier, registries));
+    }
+
+    /** Hands a task to the reconciler thread; after close, tasks are dropped (watchers may still call in). */
+    private void submit(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("reconciler closed; dropping a late event");
+        }
     }
 
     private <T> T call(Callable<T> task) throws Exception {
