@@ -65,6 +65,29 @@ class SynapseConfigLoaderTest {
     }
 
     @Test
+    void originalExampleWithTheOriginalsStatsdSectionLoads() throws Exception {
+        String original = new String(
+                getClass().getResourceAsStream("/original-synapse.conf.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String withStatsd = original.replaceFirst(
+                "\\{",
+                "{\"statsd\": {\"host\": \"localhost\", \"port\": 8125, "
+                        + "\"sample_rate\": {\"synapse.watcher.ping\": 0.1}},");
+        SynapseConfig config = load(withStatsd).config();
+        assertEquals(Optional.of(new StatsdConfig("localhost", 8125)), config.statsd());
+        assertEquals(2, config.services().size());
+    }
+
+    @Test
+    void aMissingServiceConfDirIsAProblem(@TempDir Path directory) {
+        List<ConfigProblem> problems = problems(MINIMAL_SERVICE + "recording: {id: missing-dir}\nservice_conf_dir: "
+                + directory.resolve("nope") + "\n");
+        assertTrue(
+                problems.stream().anyMatch(p -> p.message().contains("service_conf_dir does not exist")),
+                problems::toString);
+    }
+
+    @Test
     void misspeltServiceKeyIsAProblemWithASuggestion() {
         List<ConfigProblem> problems = problems(
                 MINIMAL_SERVICE
