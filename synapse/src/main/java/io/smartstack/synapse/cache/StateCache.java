@@ -96,16 +96,39 @@ public final class StateCache {
                 .toList();
     }
 
-    /** Records what {@code service} routes to now; its registry backends count as seen at {@code now}. */
+    /**
+     * Records what {@code service} routes to now. A registry backend that is new or changed counts as
+     * seen at {@code now}, and so does one that has just left the list; the others keep their time
+     * until {@link #touch}, so an unchanged service does not rewrite the file on every event.
+     */
     public void record(String service, List<Backend> backends, Instant now) {
-        routed.put(service, List.copyOf(backends));
         Map<Backend.BackendKey, Seen> entries = seen.computeIfAbsent(service, s -> new LinkedHashMap<>());
-        for (Backend backend : backends) {
-            if (backend.origin() == BackendOrigin.REGISTRY) {
-                entries.put(backend.key(), new Seen(backend.withOrigin(BackendOrigin.STATE_CACHE), now));
+        Set<Backend.BackendKey> keys = backends.stream().map(Backend::key).collect(Collectors.toSet());
+        for (Backend gone : routed.getOrDefault(service, List.of())) {
+            if (gone.origin() == BackendOrigin.REGISTRY && !keys.contains(gone.key())) {
+                entries.computeIfPresent(gone.key(), (key, entry) -> new Seen(entry.backend(), now));
             }
         }
+        for (Backend backend : backends) {
+            Backend cached = backend.withOrigin(BackendOrigin.STATE_CACHE);
+            Seen existing = entries.get(backend.key());
+            if (backend.origin() == BackendOrigin.REGISTRY
+                    && (existing == null || !existing.backend().equals(cached))) {
+                entries.put(backend.key(), new Seen(cached, now));
+            }
+        }
+        routed.put(service, List.copyOf(backends));
         entries.values().removeIf(entry -> expired(entry, now));
+    }
+
+    /** Marks every registry backend currently routed to as seen at {@code now} (called periodically). */
+    public void touch(Instant now) {
+        routed.forEach((service, backends) -> {
+            Map<Backend.BackendKey, Seen> entries = seen.computeIfAbsent(service, s -> new LinkedHashMap<>());
+            backends.stream()
+                    .filter(b -> b.origin() == BackendOrigin.REGISTRY)
+                    .forEach(b -> entries.put(b.key(), new Seen(b.withOrigin(BackendOrigin.STATE_CACHE), now)));
+        });
     }
 
     /** Backends of {@code service} seen within the TTL that are not among {@code present}, origin STATE_CACHE. */

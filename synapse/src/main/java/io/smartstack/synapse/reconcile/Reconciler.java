@@ -232,6 +232,9 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
 
     private void refresh() {
         if (ready) {
+            if (cache != null) {
+                cache.touch(clock.instant());
+            }
             reconcile();
         }
     }
