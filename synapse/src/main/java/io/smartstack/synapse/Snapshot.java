@@ -50,7 +50,8 @@ final class Snapshot {
     private static DesiredState discover(LoadedConfig loaded, Duration timeout, SimpleMeterRegistry metrics)
             throws Exception {
         Clock clock = Clock.systemUTC();
-        Reconciler.Settings settings = new Reconciler.Settings(timeout, Duration.ofHours(1));
+        Reconciler.Settings settings =
+                new Reconciler.Settings(timeout, Duration.ofHours(1), Reconciler.StateFile.READ_ONLY);
         List<DiscoveryWatcher> watchers = new ArrayList<>();
         try (Reconciler reconciler = new Reconciler(settings, new SynapseMetrics(metrics), clock)) {
             // No generators: rendering must not start HAProxy or write anything.

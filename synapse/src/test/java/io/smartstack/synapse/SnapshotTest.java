@@ -1,6 +1,7 @@
 package io.smartstack.synapse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.smartstack.common.config.ConfigException;
@@ -56,6 +57,7 @@ class SnapshotTest {
 
             assertEquals("fixed: [d_10.9.9.9:81]\nweb: [i-1_10.0.0.1:80]\n", text);
             assertEquals(0, RecordingGenerator.byId("stand-in-haproxy").starts());
+            assertFalse(Files.exists(directory.resolve("state.json")), "render writes nothing");
         }
     }
 

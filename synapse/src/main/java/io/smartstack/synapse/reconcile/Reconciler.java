@@ -45,11 +45,21 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
     /**
      * @param startupWait longest wait for every service's first discovery result before applying anyway
      * @param refreshInterval how often the state cache is refreshed and expired entries dropped
+     * @param stateFile whether the state file is written, or only read ({@code synapse render})
      */
-    public record Settings(Duration startupWait, Duration refreshInterval) {
+    public record Settings(Duration startupWait, Duration refreshInterval, StateFile stateFile) {
+        public Settings(Duration startupWait, Duration refreshInterval) {
+            this(startupWait, refreshInterval, StateFile.READ_WRITE);
+        }
+
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(60));
         }
+    }
+
+    public enum StateFile {
+        READ_WRITE,
+        READ_ONLY
     }
 
     private final Settings settings;
@@ -225,7 +235,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         DesiredState desired = DesiredStates.build(services.values(), config.generatorNames(), cache, now);
         applier.applyIfChanged(desired, services.values());
         if (cache != null) {
-            cache.save();
+            saveCache();
         }
         publishStatus();
     }
@@ -236,6 +246,12 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
                 cache.touch(clock.instant());
             }
             reconcile();
+        }
+    }
+
+    private void saveCache() {
+        if (settings.stateFile() == StateFile.READ_WRITE) {
+            cache.save();
         }
     }
 
@@ -280,7 +296,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         try {
             thread.submit(() -> {
                         if (cache != null) {
-                            cache.save();
+                            saveCache();
                         }
                         applier.closeAll();
                     })
