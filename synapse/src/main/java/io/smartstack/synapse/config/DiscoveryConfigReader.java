@@ -1,0 +1,149 @@
+package io.smartstack.synapse.config;
+
+import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.registration.RegistrationFormat;
+import io.smartstack.synapse.selection.LabelFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads a service's {@code discovery} section, recording every problem on the node. */
+final class DiscoveryConfigReader {
+    static final List<String> METHODS = List.of("zookeeper", "zookeeper_poll", "dns", "base");
+    /** Discovery methods of the original Synapse that this implementation does not have. */
+    static final List<String> NOT_SUPPORTED = List.of(
+            "zookeeper_dns",
+            "zookeeper_dns_poll",
+            "zookeeper_recursive",
+            "zookeeper_aurora",
+            "docker",
+            "ec2tag",
+            "marathon",
+            "multi",
+            "etcd",
+            "aws_ecs",
+            "asg",
+            "yarn_slider",
+            "exhibitor",
+            "file");
+
+    static final String DISABLED = "disabled";
+    static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
+    static final Duration DEFAULT_DNS_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+    private DiscoveryConfigReader() {}
+
+    /** The discovery settings; {@code filters} receives the label filters. */
+    static DiscoveryConfig read(ConfigNode discovery, List<LabelFilter> filters) {
+        if (!discovery.isPresent() || discovery.isNull()) {
+            discovery.problem("is required (a map with at least 'method')");
+            return new DiscoveryConfig.Base();
+        }
+        String method = discovery.requiredString("method");
+        if (NOT_SUPPORTED.contains(method)) {
+            discovery.problemAt(
+                    "method",
+                    "not supported: discovery method '" + method + "' (supported: " + String.join(", ", METHODS) + ")");
+            discovery.keys().forEach(discovery::accept);
+            return new DiscoveryConfig.Base();
+        }
+        if (!method.isEmpty() && !METHODS.contains(method)) {
+            discovery.oneOf("method", "base", METHODS);
+            discovery.keys().forEach(discovery::accept);
+            return new DiscoveryConfig.Base();
+        }
+        filters.addAll(labelFilters(discovery));
+        DiscoveryConfig result =
+                switch (method) {
+                    case "zookeeper" -> zookeeper(discovery, Optional.empty());
+                    case "zookeeper_poll" ->
+                        zookeeper(
+                                discovery,
+                                Optional.of(
+                                        discovery.positiveDuration("polling_interval_sec", DEFAULT_POLLING_INTERVAL)));
+                    case "dns" -> dns(discovery);
+                    default -> new DiscoveryConfig.Base();
+                };
+        discovery.finish();
+        return result;
+    }
+
+    private static DiscoveryConfig zookeeper(ConfigNode discovery, Optional<Duration> polling) {
+        List<String> hosts = discovery.stringList("hosts");
+        requireNonEmptyList(discovery, "hosts", hosts.isEmpty(), "is required (a list of host:port)");
+        String path = zookeeperPath(discovery, "path", discovery.requiredString("path"));
+        RegistrationFormat format = decode(discovery.map("decode"));
+        Optional<String> generatorConfigPath = Optional.of(path);
+        Optional<String> configured = discovery.optionalString("generator_config_path");
+        if (configured.isPresent()) {
+            generatorConfigPath = configured.get().equals(DISABLED)
+                    ? Optional.empty()
+                    : Optional.of(zookeeperPath(discovery, "generator_config_path", configured.get()));
+        }
+        return new DiscoveryConfig.ZooKeeper(hosts, path.isEmpty() ? "/" : path, format, generatorConfigPath, polling);
+    }
+
+    private static String zookeeperPath(ConfigNode node, String key, String path) {
+        if (!path.isEmpty() && (!path.startsWith("/") || (path.length() > 1 && path.endsWith("/")))) {
+            node.problemAt(key, "must be an absolute znode path without a trailing '/', got '" + path + "'");
+        }
+        return path;
+    }
+
+    private static RegistrationFormat decode(ConfigNode decode) {
+        if (!decode.isPresent() || !decode.isMap()) {
+            return RegistrationFormat.NERVE;
+        }
+        String method = decode.oneOf("method", "nerve", List.of("nerve", "serverset"));
+        Optional<String> endpointName = decode.optionalString("endpoint_name");
+        decode.finish();
+        return method.equals("serverset") ? new RegistrationFormat.Serverset(endpointName) : RegistrationFormat.NERVE;
+    }
+
+    private static DiscoveryConfig dns(ConfigNode discovery) {
+        discovery.notSupported("nameserver", "the system resolver is always used");
+        Duration interval = discovery.positiveDuration("check_interval", DEFAULT_DNS_CHECK_INTERVAL);
+        List<DiscoveryConfig.DnsServer> servers = new ArrayList<>();
+        for (ConfigNode server : discovery.list("servers")) {
+            String name = server.string("name", null);
+            String host = server.requiredString("host");
+            int port = server.requiredPort("port");
+            servers.add(new DiscoveryConfig.DnsServer(name, host, port, server.stringMap("labels")));
+            server.finish();
+        }
+        requireNonEmptyList(
+                discovery, "servers", servers.isEmpty(), "is required for method dns (a list of {name, host, port})");
+        return new DiscoveryConfig.Dns(servers, interval);
+    }
+
+    private static void requireNonEmptyList(ConfigNode node, String key, boolean empty, String message) {
+        if (!node.has(key) || node.raw().get(key).isNull()) {
+            node.problemAt(key, message);
+        } else if (empty && node.raw().get(key).isArray()) {
+            node.problemAt(key, "must not be empty");
+        }
+    }
+
+    private static List<LabelFilter> labelFilters(ConfigNode discovery) {
+        List<ConfigNode> nodes = new ArrayList<>(discovery.list("label_filters"));
+        ConfigNode singular = discovery.map("label_filter");
+        if (singular.isPresent() && singular.isMap()) {
+            nodes.add(singular);
+        }
+        List<LabelFilter> filters = new ArrayList<>();
+        for (ConfigNode node : nodes) {
+            String label = node.requiredString("label");
+            String value = node.requiredString("value");
+            String condition = node.oneOf("condition", null, List.of("equals", "not-equals"));
+            if (condition == null && !node.has("condition")) {
+                node.problemAt("condition", "is required (equals or not-equals)");
+            }
+            node.finish();
+            if (condition != null) {
+                filters.add(new LabelFilter(label, value, LabelFilter.Condition.fromConfigName(condition)));
+            }
+        }
+        return filters;
+    }
+}

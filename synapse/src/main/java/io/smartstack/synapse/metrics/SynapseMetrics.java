@@ -1,0 +1,94 @@
+package io.smartstack.synapse.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.smartstack.synapse.model.Backend;
+import io.smartstack.synapse.model.BackendOrigin;
+import io.smartstack.synapse.model.DesiredState;
+import io.smartstack.synapse.model.ServiceState;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The core's meters: {@code synapse_backends{service,origin}}, {@code synapse_registry_events_total{service}},
+ * {@code synapse_propagation_seconds} (registry change observed to every generator applied),
+ * {@code synapse_applies_total} and {@code synapse_registry_connected{registry}}.
+ */
+public final class SynapseMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> backends = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> connected = new ConcurrentHashMap<>();
+    private final Timer propagation;
+    private final Counter applies;
+
+    public SynapseMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.propagation = Timer.builder("synapse.propagation")
+                .description("Time from a registry change being observed to every generator having applied it")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.applies = Counter.builder("synapse.applies")
+                .description("Desired states handed to the generators")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void registryEvent(String service) {
+        Counter.builder("synapse.registry.events")
+                .description("Snapshots received from discovery")
+                .tag("service", service)
+                .register(registry)
+                .increment();
+    }
+
+    public void propagated(Duration latency) {
+        propagation.record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    public void applied(DesiredState state) {
+        applies.increment();
+        backends.values().forEach(count -> count.set(0));
+        for (ServiceState service : state.services().values()) {
+            for (BackendOrigin origin : BackendOrigin.values()) {
+                int count = (int) service.backends().stream()
+                        .map(Backend::origin)
+                        .filter(origin::equals)
+                        .count();
+                backendGauge(service.name(), origin).set(count);
+            }
+        }
+    }
+
+    public void registryConnection(String name, boolean isConnected) {
+        connected
+                .computeIfAbsent(name, key -> {
+                    AtomicInteger value = new AtomicInteger();
+                    Gauge.builder("synapse.registry.connected", value, AtomicInteger::get)
+                            .description("1 while the registry is reachable")
+                            .tag("registry", key)
+                            .register(registry);
+                    return value;
+                })
+                .set(isConnected ? 1 : 0);
+    }
+
+    private AtomicInteger backendGauge(String service, BackendOrigin origin) {
+        return backends.computeIfAbsent(service + "\u0000" + origin, key -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("synapse.backends", value, AtomicInteger::get)
+                    .description("Backends in the desired state, by service and origin")
+                    .tags(Tags.of("service", service, "origin", origin.name().toLowerCase(java.util.Locale.ROOT)))
+                    .register(registry);
+            return value;
+        });
+    }
+}
