@@ -27,6 +27,10 @@ final class CheckReader {
         int fall = node.integerAtLeast("fall", 1, 1);
         node.notSupported("module", "checks from Ruby gems; use the exec check to run any program");
         CheckSpec spec = type == null ? null : spec(type, timeout, node);
+        if (spec == null) {
+            // The type is already reported; its other keys cannot be judged without it.
+            node.keys().forEach(node::accept);
+        }
         node.finish();
         return spec == null
                 ? Optional.empty()
