@@ -35,9 +35,10 @@ public final class ZooKeeperClientFactory {
 
     /** The creator may do everything; anyone may read (Synapse needs no credentials to discover). */
     static final class WriterOnlyAclProvider implements ACLProvider {
-        private static final List<ACL> ACLS = List.of(
+        // Not List.of: ZooKeeper's validateACL calls contains(null), which List.of rejects.
+        private static final List<ACL> ACLS = java.util.Collections.unmodifiableList(java.util.Arrays.asList(
                 new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
 
         @Override
         public List<ACL> getDefaultAcl() {

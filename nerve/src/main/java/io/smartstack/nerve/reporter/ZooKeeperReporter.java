@@ -117,7 +117,11 @@ public final class ZooKeeperReporter {
         lastError = Optional.of(e.toString());
         onFailure.run();
         if (consecutiveFailures == 1) {
-            log.warn("reporting {} to ZooKeeper failed (retrying every cycle): {}", service, e.toString());
+            if (e instanceof KeeperException) {
+                log.warn("reporting {} to ZooKeeper failed (retrying every cycle): {}", service, e.toString());
+            } else {
+                log.warn("reporting {} to ZooKeeper failed (retrying every cycle)", service, e);
+            }
         }
         if (consecutiveFailures == maxRepeatedFailures && registeredPath != null) {
             log.warn(
