@@ -29,6 +29,8 @@ import java.util.Optional;
  * </ul>
  */
 public final class NerveAdminApi {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NerveAdminApi.class);
+
     private final Nerve nerve;
 
     public NerveAdminApi(Nerve nerve) {
@@ -49,6 +51,7 @@ public final class NerveAdminApi {
                 .route("POST", "/maintenance", this::allMaintenanceOn)
                 .route("DELETE", "/maintenance", request -> {
                     nerve.overrides().endMaintenanceOfAll();
+                    log.info("maintenance off for all services");
                     return Response.json(Map.of("maintenance", "off", "services", "all"));
                 });
         for (String method : List.of("GET", "PUT", "POST", "DELETE")) {
@@ -75,6 +78,7 @@ public final class NerveAdminApi {
     private Response allMaintenanceOn(Request request) throws IOException {
         String reason = reason(request);
         nerve.overrides().startMaintenanceOfAll(reason, nerve.clock().instant());
+        log.info("maintenance on for all services: {}", reason);
         return Response.json(Map.of("maintenance", "on", "services", "all", "reason", reason));
     }
 
@@ -120,6 +124,9 @@ public final class NerveAdminApi {
         }
         boolean existed = nerve.hasService(name);
         List<ConfigProblem> problems = nerve.addDynamicService(name, body);
+        if (problems.isEmpty()) {
+            log.info("service {} {} through the admin API", name, existed ? "replaced" : "added");
+        }
         if (!problems.isEmpty()) {
             return Response.json(
                     400,
@@ -152,10 +159,13 @@ public final class NerveAdminApi {
             case "POST", "PUT" -> {
                 String reason = reason(request);
                 nerve.overrides().startMaintenance(name, reason, nerve.clock().instant());
+                log.info("maintenance on for {}: {}", name, reason);
                 return Response.json(Map.of("service", name, "maintenance", "on", "reason", reason));
             }
             case "DELETE" -> {
-                nerve.overrides().endMaintenance(name);
+                if (nerve.overrides().endMaintenance(name)) {
+                    log.info("maintenance off for {}", name);
+                }
                 return Response.json(Map.of("service", name, "maintenance", "off"));
             }
             default -> {
@@ -192,6 +202,7 @@ public final class NerveAdminApi {
             }
         }
         nerve.overrides().reportUnhealthy(name, reason, now, expiresAt);
+        log.info("application reports {} unhealthy: {}", name, reason);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("service", name);
         answer.put("healthy", false);
