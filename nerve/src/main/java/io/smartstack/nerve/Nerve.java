@@ -17,6 +17,7 @@ import io.smartstack.nerve.config.ServiceConfig;
 import io.smartstack.nerve.metrics.NerveMetrics;
 import io.smartstack.nerve.reporter.SharedZooKeeper;
 import io.smartstack.nerve.reporter.ZooKeeperPool;
+import io.smartstack.nerve.service.CycleExecutors;
 import io.smartstack.nerve.service.Overrides;
 import io.smartstack.nerve.service.ServiceSet;
 import io.smartstack.nerve.service.ServiceStatus;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,7 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Nerve implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Nerve.class);
-    static final int SCHEDULER_THREADS = 8;
+    /** Upper bound on concurrently running check cycles (beyond it the scheduler thread runs them). */
+    static final int MAX_CHECK_THREADS = 512;
 
     private enum State {
         LATENT,
@@ -62,6 +66,7 @@ public final class Nerve implements AutoCloseable {
     private final Map<SharedZooKeeper, Meter> zooKeeperGauges = new HashMap<>();
     private volatile NerveConfig config;
     private ScheduledThreadPoolExecutor scheduler;
+    private ThreadPoolExecutor workers;
     private HttpClients httpClients;
     private ZooKeeperPool zooKeeperPool;
     private NerveMetrics metrics;
@@ -79,19 +84,31 @@ public final class Nerve implements AutoCloseable {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("nerve already started or closed");
         }
-        AtomicInteger threads = new AtomicInteger();
-        scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "nerve-scheduler-" + threads.incrementAndGet());
+        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "nerve-scheduler");
             thread.setDaemon(true);
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
+        AtomicInteger threads = new AtomicInteger();
+        workers = new ThreadPoolExecutor(
+                0,
+                MAX_CHECK_THREADS,
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "nerve-check-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
         httpClients = new HttpClients();
         zooKeeperPool = new ZooKeeperPool();
         metrics = new NerveMetrics(config.statsd());
         services = new ServiceSet(
                 new ServiceWatcherFactory(new HealthChecks(httpClients), zooKeeperPool, metrics, overrides, clock),
-                scheduler);
+                new CycleExecutors(scheduler, workers));
         admin = new AdminServer(
                 new InetSocketAddress(config.admin().bind(), config.admin().port()), "nerve-admin");
         new NerveAdminApi(this).install(admin);
@@ -238,6 +255,7 @@ public final class Nerve implements AutoCloseable {
         zooKeeperPool.close();
         log.info("drained every registration in {}ms", (System.nanoTime() - start) / 1_000_000);
         scheduler.shutdownNow();
+        workers.shutdownNow();
         admin.close();
         httpClients.close();
         metrics.close();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ public final class ServiceSet implements AutoCloseable {
     private static final Duration REPLACE_WAIT = Duration.ofSeconds(5);
 
     private final ServiceWatcherFactory factory;
-    private final ScheduledExecutorService scheduler;
+    private final CycleExecutors executors;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private boolean closed;
 
@@ -35,9 +34,9 @@ public final class ServiceSet implements AutoCloseable {
         }
     }
 
-    public ServiceSet(ServiceWatcherFactory factory, ScheduledExecutorService scheduler) {
+    public ServiceSet(ServiceWatcherFactory factory, CycleExecutors executors) {
         this.factory = factory;
-        this.scheduler = scheduler;
+        this.executors = executors;
     }
 
     public synchronized Changes apply(Map<String, ServiceConfig> desired, String instanceId, int maxReportFailures) {
@@ -72,7 +71,7 @@ public final class ServiceSet implements AutoCloseable {
 
     private Running start(ServiceConfig config, String instanceId, int maxReportFailures) {
         ServiceWatcher watcher = factory.create(config, instanceId, maxReportFailures);
-        watcher.start(scheduler);
+        watcher.start(executors);
         return new Running(config, instanceId, watcher);
     }
 

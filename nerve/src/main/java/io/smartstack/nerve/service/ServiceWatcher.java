@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +43,7 @@ public final class ServiceWatcher implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final CountDownLatch firstCycle = new CountDownLatch(1);
     private volatile ScheduledFuture<?> schedule;
+    private volatile CycleExecutors executors;
     private volatile boolean checksUp;
     private volatile boolean up;
     private volatile Boolean reportedUp;
@@ -68,12 +68,32 @@ public final class ServiceWatcher implements AutoCloseable {
         this.rateLimiter = new RateLimiter(config.rateLimiting(), System::nanoTime);
     }
 
-    public void start(ScheduledExecutorService scheduler) {
+    /**
+     * Starts the cycles: the scheduler only times them (fixed delay after each cycle ends); they run on
+     * {@code workers}, so a slow check never delays another service.
+     */
+    public void start(CycleExecutors executors) {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("watcher of " + config.name() + " already started or closed");
         }
-        schedule = scheduler.scheduleWithFixedDelay(
-                this::cycleSafely, 0, config.checkInterval().toNanos(), TimeUnit.NANOSECONDS);
+        this.executors = executors;
+        scheduleNext(Duration.ZERO);
+    }
+
+    private void scheduleNext(Duration delay) {
+        if (state.get() != State.STARTED) {
+            return;
+        }
+        try {
+            schedule = executors
+                    .scheduler()
+                    .schedule(
+                            () -> executors.workers().execute(this::cycleSafely),
+                            delay.toNanos(),
+                            TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private void cycleSafely() {
@@ -83,6 +103,7 @@ public final class ServiceWatcher implements AutoCloseable {
             log.error("check cycle of {} failed", config.name(), e);
         } finally {
             firstCycle.countDown();
+            scheduleNext(config.checkInterval());
         }
     }
 
