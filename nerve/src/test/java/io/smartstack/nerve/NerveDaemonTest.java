@@ -343,4 +343,77 @@ class NerveDaemonTest {
                 .findFirst()
                 .orElse(0);
     }
+
+    @Test
+    void runsWithoutZooKeeperAndRegistersOnceItIsReachable() throws Exception {
+        writeConfig(service("web", web.port(), 1, 1));
+        zooKeeper.stop();
+        startNerve();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> serviceStatus("web").get("up").asBoolean());
+        JsonNode status = serviceStatus("web");
+        assertFalse(status.get("zk_connected").asBoolean());
+        assertFalse(status.get("registered").asBoolean());
+        zooKeeper.restart();
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> nodes("web").size() == 1);
+        assertTrue(serviceStatus("web").get("registered").asBoolean());
+        assertTrue(admin("GET", "/metrics", null)
+                .body()
+                .contains("nerve_zookeeper_connected{ensemble=\"" + zooKeeper.getConnectString() + "\"} 1"));
+    }
+
+    @Test
+    void pushesTheSameMetricsToStatsd() throws Exception {
+        try (java.net.DatagramSocket statsd =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            statsd.setSoTimeout(200);
+            Files.writeString(
+                    configFile,
+                    "instance_id: box-1\nadmin: {port: 0}\nstatsd: \"127.0.0.1:" + statsd.getLocalPort()
+                            + "\"\nservices:\n" + service("web", web.port(), 1, 1));
+            startNerve();
+            StringBuilder received = new StringBuilder();
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                byte[] buffer = new byte[65536];
+                java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                try {
+                    statsd.receive(packet);
+                    received.append(new String(packet.getData(), 0, packet.getLength()))
+                            .append('\n');
+                } catch (java.net.SocketTimeoutException e) {
+                    // keep waiting
+                }
+                return received.toString().contains("nerve_check_results")
+                        && received.toString().contains("service:web");
+            });
+        }
+    }
+
+    @Test
+    void rateLimitingHoldsReportsOverTheLimitUnlessInShadowMode() throws Exception {
+        Path heartbeat = directory.resolve("heartbeat");
+        String limited = service("web", web.port(), 1, 1)
+                + "    rate_limiting: {shadow_mode: false, average_rate: 0.5, max_burst: 1}\n";
+        Files.writeString(
+                configFile,
+                "instance_id: box-1\nadmin: {port: 0}\nheartbeat_path: " + heartbeat + "\nservices:\n" + limited);
+        long started = System.nanoTime();
+        startNerve();
+        awaitNodes("web", 1);
+        long registeredAfterMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(registeredAfterMillis >= 1500, "the bucket starts half full: " + registeredAfterMillis + "ms");
+        web.setStatus(500);
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !serviceStatus("web").get("up").asBoolean());
+        assertEquals(1, nodes("web").size(), "the deregistration waits for a token");
+        assertTrue(admin("GET", "/metrics", null).body().contains("nerve_reports_throttled_total{service=\"web\"}"));
+        awaitNodes("web", 0);
+        assertTrue(Files.exists(heartbeat), "heartbeat_path is touched");
+        java.nio.file.attribute.FileTime first = Files.getLastModifiedTime(heartbeat);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.getLastModifiedTime(heartbeat).compareTo(first) > 0);
+    }
 }
