@@ -1,7 +1,6 @@
 package io.smartstack.nerve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.Meter;
 import io.smartstack.common.admin.AdminServer;
 import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
@@ -15,7 +14,7 @@ import io.smartstack.nerve.config.NerveConfig;
 import io.smartstack.nerve.config.NerveConfigReader;
 import io.smartstack.nerve.config.ServiceConfig;
 import io.smartstack.nerve.metrics.NerveMetrics;
-import io.smartstack.nerve.reporter.SharedZooKeeper;
+import io.smartstack.nerve.metrics.ZooKeeperGauges;
 import io.smartstack.nerve.reporter.ZooKeeperPool;
 import io.smartstack.nerve.service.CycleExecutors;
 import io.smartstack.nerve.service.Overrides;
@@ -27,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,13 +61,13 @@ public final class Nerve implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final Overrides overrides = new Overrides();
     private final Map<String, ServiceConfig> dynamicServices = new LinkedHashMap<>();
-    private final Map<SharedZooKeeper, Meter> zooKeeperGauges = new HashMap<>();
     private volatile NerveConfig config;
     private ScheduledThreadPoolExecutor scheduler;
     private ThreadPoolExecutor workers;
     private HttpClients httpClients;
     private ZooKeeperPool zooKeeperPool;
     private NerveMetrics metrics;
+    private ZooKeeperGauges zooKeeperGauges;
     private ServiceSet services;
     private AdminServer admin;
     private volatile Heartbeat heartbeat;
@@ -106,6 +104,7 @@ public final class Nerve implements AutoCloseable {
         httpClients = new HttpClients();
         zooKeeperPool = new ZooKeeperPool();
         metrics = new NerveMetrics(config.statsd());
+        zooKeeperGauges = new ZooKeeperGauges(metrics);
         services = new ServiceSet(
                 new ServiceWatcherFactory(new HealthChecks(httpClients), zooKeeperPool, metrics, overrides, clock),
                 new CycleExecutors(scheduler, workers));
@@ -160,22 +159,8 @@ public final class Nerve implements AutoCloseable {
         Map<String, ServiceConfig> desired = new LinkedHashMap<>(dynamicServices);
         desired.putAll(config.services());
         ServiceSet.Changes changes = services.apply(desired, config.instanceId(), config.maxRepeatedReportFailures());
-        syncZooKeeperGauges();
+        zooKeeperGauges.sync(zooKeeperPool.clients());
         return changes;
-    }
-
-    private void syncZooKeeperGauges() {
-        List<SharedZooKeeper> current = zooKeeperPool.clients();
-        zooKeeperGauges.entrySet().removeIf(e -> {
-            if (!current.contains(e.getKey())) {
-                metrics.remove(e.getValue());
-                return true;
-            }
-            return false;
-        });
-        for (SharedZooKeeper zk : current) {
-            zooKeeperGauges.computeIfAbsent(zk, k -> metrics.zooKeeperGauge(k.connectString(), k::isConnected));
-        }
     }
 
     /**

@@ -416,4 +416,20 @@ class NerveDaemonTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> Files.getLastModifiedTime(heartbeat).compareTo(first) > 0);
     }
+
+    @Test
+    void closeIsLegalBeforeStartAndIdempotentAndStartingTwiceFails() throws Exception {
+        writeConfig(service("web", web.port(), 1, 1));
+        Nerve unstarted = new Nerve(
+                NerveConfigReader.load(configFile, Optional.empty()), Optional.of(configFile), Optional.empty());
+        unstarted.close();
+        unstarted.close();
+        startNerve();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, nerve::start);
+        awaitNodes("web", 1);
+        nerve.close();
+        nerve.close();
+        assertEquals(List.of(), nodes("web"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, nerve::start);
+    }
 }

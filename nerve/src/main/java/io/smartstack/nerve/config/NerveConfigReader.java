@@ -8,7 +8,6 @@ import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -124,9 +123,5 @@ public final class NerveConfigReader {
         }
         admin.finish();
         return new AdminSettings(bind, port);
-    }
-
-    static List<String> checkTypes() {
-        return CheckReader.TYPES;
     }
 }

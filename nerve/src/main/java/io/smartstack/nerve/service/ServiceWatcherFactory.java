@@ -19,6 +19,8 @@ public final class ServiceWatcherFactory {
     private final NerveMetrics metrics;
     private final Overrides overrides;
     private final Clock clock;
+    /** The newest watcher of each service name; meters with the same name are shared through it. */
+    private final java.util.Map<String, ServiceWatcher> watchers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServiceWatcherFactory(
             HealthChecks healthChecks,
@@ -61,8 +63,6 @@ public final class ServiceWatcherFactory {
         return watcher;
     }
 
-    private final java.util.Map<String, ServiceWatcher> watchers = new java.util.concurrent.ConcurrentHashMap<>();
-
     private java.util.Optional<ServiceWatcher> current(String name) {
         return java.util.Optional.ofNullable(watchers.get(name));
     }
@@ -72,6 +72,11 @@ public final class ServiceWatcherFactory {
         watcher.close(drainTimeout);
         if (watchers.remove(watcher.config().name(), watcher)) {
             watcher.meters().forEach(metrics::remove);
+        } else {
+            // Replaced: keep the meters the new watcher shares, drop those of checks it no longer has.
+            java.util.Set<io.micrometer.core.instrument.Meter.Id> kept = new java.util.HashSet<>();
+            current(watcher.config().name()).ifPresent(w -> w.meters().forEach(m -> kept.add(m.getId())));
+            watcher.meters().stream().filter(m -> !kept.contains(m.getId())).forEach(metrics::remove);
         }
         zooKeeperPool.release(watcher.reporter().zooKeeper());
     }
