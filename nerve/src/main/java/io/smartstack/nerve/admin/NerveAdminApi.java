@@ -118,7 +118,12 @@ public final class NerveAdminApi {
     }
 
     private Response addService(String name, Request request) throws IOException {
-        JsonNode body = AdminServer.JSON.readTree(request.body());
+        JsonNode body;
+        try {
+            body = AdminServer.JSON.readTree(request.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Response.json(400, Map.of("error", "the body is not JSON: " + e.getOriginalMessage()));
+        }
         if (body == null || !body.isObject()) {
             return Response.json(400, Map.of("error", "the body must be a JSON object (a service config entry)"));
         }
@@ -182,7 +187,7 @@ public final class NerveAdminApi {
         if (request.method().equals("GET")) {
             return Response.error(405, "use PUT, POST or DELETE");
         }
-        JsonNode body = request.body().length == 0 ? null : AdminServer.JSON.readTree(request.body());
+        JsonNode body = request.body().length == 0 ? null : parseOrNull(request.body());
         boolean healthy = body != null && body.path("healthy").asBoolean(false);
         if (healthy) {
             nerve.overrides().reportHealthy(name);
@@ -213,11 +218,20 @@ public final class NerveAdminApi {
 
     private static String reason(Request request) throws IOException {
         if (request.body().length > 0) {
-            JsonNode body = AdminServer.JSON.readTree(request.body());
+            JsonNode body = parseOrNull(request.body());
             if (body != null && body.hasNonNull("reason")) {
                 return body.get("reason").asText();
             }
         }
         return request.query().getOrDefault("reason", "no reason given");
+    }
+
+    /** A request body as JSON, or null when it is not JSON (then the query string is used). */
+    private static JsonNode parseOrNull(byte[] body) {
+        try {
+            return AdminServer.JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -38,7 +38,6 @@ final class ServiceReader {
         Optional<String> serverOptions = node.optionalString("haproxy_server_options");
         var labels = node.stringMap("labels");
         ZooKeeperReporterConfig zookeeper = readZooKeeper(node);
-        node.accept("instance_id", "name");
         node.finish();
         return new ServiceConfig(
                 name,

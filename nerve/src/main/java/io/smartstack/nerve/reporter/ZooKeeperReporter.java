@@ -224,9 +224,11 @@ public final class ZooKeeperReporter {
         }
         closed = true;
         desiredUp = false;
-        if (registeredPath == null || !zooKeeper.isConnected()) {
+        if (!zooKeeper.isConnected()) {
             return;
         }
+        // Even when nothing is registered yet: a create may be in flight on the writer thread, and this
+        // reconcile, queued behind it, removes what it makes.
         try {
             Future<?> done = zooKeeper.submit(this::reconcile);
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
