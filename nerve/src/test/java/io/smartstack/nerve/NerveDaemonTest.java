@@ -432,4 +432,29 @@ class NerveDaemonTest {
         assertEquals(List.of(), nodes("web"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, nerve::start);
     }
+
+    @Test
+    void everyCheckRunsEveryCycleAndCheckMockedAlwaysRegisters() throws Exception {
+        String twoChecks =
+                service("web", web.port(), 1, 1) + "      - {type: tcp, port: " + other.port() + ", timeout: 1}\n";
+        String mocked = service("mocked", web.port(), 1, 1) + "    check_mocked: true\n";
+        writeConfig(twoChecks, mocked);
+        web.setStatus(503);
+        startNerve();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> serviceStatus("web")
+                                .get("checks")
+                                .get(1)
+                                .get("consecutive_passes")
+                                .asInt()
+                        >= 3);
+        JsonNode checks = serviceStatus("web").get("checks");
+        assertFalse(checks.get(0).get("up").asBoolean());
+        assertTrue(checks.get(0).get("consecutive_failures").asInt() >= 2, checks.toString());
+        assertTrue(checks.get(1).get("up").asBoolean(), "the second check ran although the first failed");
+        assertEquals(List.of(), nodes("web"));
+        awaitNodes("mocked", 1);
+        HttpResponse<String> notJson = admin("PUT", "/services/x", "{not json");
+        assertEquals(400, notJson.statusCode(), notJson.body());
+    }
 }
