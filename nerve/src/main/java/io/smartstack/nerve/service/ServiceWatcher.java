@@ -48,6 +48,7 @@ public final class ServiceWatcher implements AutoCloseable {
     private volatile boolean up;
     private volatile Boolean reportedUp;
     private volatile Boolean lastLoggedHealthy;
+    private boolean throttled;
 
     /** What a watcher is built from; the watcher owns the checks and the reporter. */
     public record Parts(
@@ -137,13 +138,15 @@ public final class ServiceWatcher implements AutoCloseable {
         if (reportedUp == null || register != reportedUp) {
             if (rateLimiter.tryConsume()) {
                 reportedUp = register;
+                throttled = false;
             } else {
                 meters.throttled().increment();
                 if (config.rateLimiting().shadowMode()) {
                     log.info("report of {} is over the rate limit (shadow mode: reporting anyway)", config.name());
                     reportedUp = register;
-                } else {
-                    log.info("report of {} is over the rate limit; retrying next cycle", config.name());
+                } else if (!throttled) {
+                    throttled = true;
+                    log.info("report of {} is over the rate limit; held until a token is available", config.name());
                 }
             }
         }
