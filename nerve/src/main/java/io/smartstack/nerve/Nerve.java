@@ -1,0 +1,252 @@
+package io.smartstack.nerve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smartstack.common.admin.AdminServer;
+import io.smartstack.common.config.ConfigDocument;
+import io.smartstack.common.config.ConfigException;
+import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.config.ConfigProblem;
+import io.smartstack.common.config.ConfigProblems;
+import io.smartstack.nerve.admin.NerveAdminApi;
+import io.smartstack.nerve.check.HealthChecks;
+import io.smartstack.nerve.check.HttpClients;
+import io.smartstack.nerve.config.NerveConfig;
+import io.smartstack.nerve.config.NerveConfigReader;
+import io.smartstack.nerve.config.ServiceConfig;
+import io.smartstack.nerve.metrics.NerveMetrics;
+import io.smartstack.nerve.metrics.ZooKeeperGauges;
+import io.smartstack.nerve.reporter.ZooKeeperPool;
+import io.smartstack.nerve.service.CycleExecutors;
+import io.smartstack.nerve.service.Overrides;
+import io.smartstack.nerve.service.ServiceSet;
+import io.smartstack.nerve.service.ServiceStatus;
+import io.smartstack.nerve.service.ServiceWatcherFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Nerve daemon: the running services, their shared resources (scheduler, HTTP and ZooKeeper
+ * clients, metrics), the admin API, reload and drain. {@link #close()} deregisters every service
+ * (drain) before it releases anything else.
+ */
+public final class Nerve implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Nerve.class);
+    /** Upper bound on concurrently running check cycles (beyond it the scheduler thread runs them). */
+    static final int MAX_CHECK_THREADS = 512;
+
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
+
+    private final Optional<Path> configFile;
+    private final Optional<String> instanceIdOverride;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final Overrides overrides = new Overrides();
+    private final Map<String, ServiceConfig> dynamicServices = new LinkedHashMap<>();
+    private volatile NerveConfig config;
+    private ScheduledThreadPoolExecutor scheduler;
+    private ThreadPoolExecutor workers;
+    private HttpClients httpClients;
+    private ZooKeeperPool zooKeeperPool;
+    private NerveMetrics metrics;
+    private ZooKeeperGauges zooKeeperGauges;
+    private ServiceSet services;
+    private AdminServer admin;
+    private volatile Heartbeat heartbeat;
+
+    public Nerve(NerveConfig config, Optional<Path> configFile, Optional<String> instanceIdOverride) {
+        this.config = config;
+        this.configFile = configFile;
+        this.instanceIdOverride = instanceIdOverride;
+    }
+
+    public void start() throws IOException {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("nerve already started or closed");
+        }
+        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "nerve-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        AtomicInteger threads = new AtomicInteger();
+        workers = new ThreadPoolExecutor(
+                0,
+                MAX_CHECK_THREADS,
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "nerve-check-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        httpClients = new HttpClients();
+        zooKeeperPool = new ZooKeeperPool();
+        metrics = new NerveMetrics(config.statsd());
+        zooKeeperGauges = new ZooKeeperGauges(metrics);
+        services = new ServiceSet(
+                new ServiceWatcherFactory(new HealthChecks(httpClients), zooKeeperPool, metrics, overrides, clock),
+                new CycleExecutors(scheduler, workers));
+        admin = new AdminServer(
+                new InetSocketAddress(config.admin().bind(), config.admin().port()), "nerve-admin");
+        new NerveAdminApi(this).install(admin);
+        admin.start();
+        log.info(
+                "admin API listening on http://{}:{}",
+                displayHost(config.admin().bind()),
+                admin.port());
+        heartbeat = new Heartbeat(config.heartbeatPath());
+        scheduler.scheduleWithFixedDelay(() -> heartbeat.beat(), 0, 1, TimeUnit.SECONDS);
+        applyServices();
+        log.info(
+                "nerve started as {} with {} services",
+                config.instanceId(),
+                services.names().size());
+    }
+
+    /** Re-reads the config file and service_conf_dir; an invalid config is logged and the old one kept. */
+    public boolean reload() {
+        if (configFile.isEmpty()) {
+            log.warn("reload asked, but nerve was not started from a config file");
+            return false;
+        }
+        NerveConfig fresh;
+        try {
+            fresh = NerveConfigReader.load(configFile.get(), instanceIdOverride);
+        } catch (ConfigException e) {
+            log.error("reload rejected, keeping the running configuration: {}", e.getMessage());
+            return false;
+        }
+        synchronized (this) {
+            if (!fresh.admin().equals(config.admin()) || !fresh.statsd().equals(config.statsd())) {
+                log.warn("admin and statsd settings change only on restart");
+            }
+            config = fresh;
+            heartbeat = new Heartbeat(fresh.heartbeatPath());
+            ServiceSet.Changes changes = applyServices();
+            log.info(
+                    "reloaded {}: added {}, removed {}, replaced {}",
+                    configFile.get(),
+                    changes.added(),
+                    changes.removed(),
+                    changes.replaced());
+        }
+        return true;
+    }
+
+    private synchronized ServiceSet.Changes applyServices() {
+        Map<String, ServiceConfig> desired = new LinkedHashMap<>(dynamicServices);
+        desired.putAll(config.services());
+        ServiceSet.Changes changes = services.apply(desired, config.instanceId(), config.maxRepeatedReportFailures());
+        zooKeeperGauges.sync(zooKeeperPool.clients());
+        return changes;
+    }
+
+    /**
+     * Adds (or replaces) a service registered through the admin API, validated like a config entry.
+     *
+     * @return every problem found; empty when the service was applied
+     */
+    public synchronized List<ConfigProblem> addDynamicService(String name, JsonNode body) {
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode node = ConfigDocument.of(body, "admin API service " + name).root(problems);
+        ServiceConfig service = NerveConfigReader.readService(name, node, ServiceConfig.Origin.ADMIN_API);
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            node.problem("service name must be letters, digits, '_', '.' or '-', got '" + name + "'");
+        }
+        if (config.services().containsKey(name)) {
+            node.problem("service " + name + " comes from the config file; change it there");
+        }
+        if (!problems.isEmpty()) {
+            return problems.list();
+        }
+        dynamicServices.put(name, service);
+        applyServices();
+        return List.of();
+    }
+
+    /** Removes a service added through the admin API; false when there is no such dynamic service. */
+    public synchronized boolean removeDynamicService(String name) {
+        if (dynamicServices.remove(name) == null) {
+            return false;
+        }
+        applyServices();
+        return true;
+    }
+
+    public boolean isDynamic(String name) {
+        synchronized (this) {
+            return dynamicServices.containsKey(name);
+        }
+    }
+
+    public boolean hasService(String name) {
+        return services.names().contains(name);
+    }
+
+    public List<ServiceStatus> status() {
+        return services.status();
+    }
+
+    public Overrides overrides() {
+        return overrides;
+    }
+
+    public NerveMetrics metrics() {
+        return metrics;
+    }
+
+    public NerveConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Drains: deletes every registration (within about a second), then releases everything. */
+    @Override
+    public void close() {
+        if (state.getAndSet(State.CLOSED) != State.STARTED) {
+            return;
+        }
+        long start = System.nanoTime();
+        services.close(Duration.ofMillis(800));
+        zooKeeperPool.close();
+        log.info("drained every registration in {}ms", (System.nanoTime() - start) / 1_000_000);
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        admin.close();
+        httpClients.close();
+        metrics.close();
+    }
+
+    private static String displayHost(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

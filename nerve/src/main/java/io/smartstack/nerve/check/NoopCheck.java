@@ -1,0 +1,9 @@
+package io.smartstack.nerve.check;
+
+/** Always up. */
+final class NoopCheck implements HealthCheck {
+    @Override
+    public CheckOutcome run() {
+        return CheckOutcome.pass("noop");
+    }
+}

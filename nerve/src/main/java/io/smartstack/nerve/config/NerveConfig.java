@@ -1,0 +1,28 @@
+package io.smartstack.nerve.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A whole Nerve configuration after validation.
+ *
+ * @param instanceId written as {@code name} in every registration
+ * @param services by name, config file entries overridden by same-named {@code service_conf_dir} files
+ * @param maxRepeatedReportFailures consecutive failed reports after which a reporter forgets its node
+ *     and registers from scratch
+ * @param statsd where to push metrics, if configured
+ */
+public record NerveConfig(
+        String instanceId,
+        Map<String, ServiceConfig> services,
+        Optional<Path> serviceConfDir,
+        Optional<Path> heartbeatPath,
+        int maxRepeatedReportFailures,
+        Optional<StatsdTarget> statsd,
+        AdminSettings admin) {
+
+    public NerveConfig {
+        services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
+    }
+}

@@ -1,0 +1,239 @@
+package io.smartstack.nerve.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smartstack.common.config.ConfigDocument;
+import io.smartstack.common.config.ConfigException;
+import io.smartstack.common.config.ConfigProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NerveConfigReaderTest {
+    /** An original nerve.conf.json, as the Ruby Nerve's README and example configs write it. */
+    static final String ORIGINAL =
+            """
+            {
+              "instance_id": "mymachine",
+              "heartbeat_path": "/tmp/nerve-heartbeat",
+              "max_repeated_report_failures": 5,
+              "statsd": {"host": "localhost", "port": 8125},
+              "services": {
+                "your_http_service": {
+                  "host": "1.2.3.4",
+                  "port": 3000,
+                  "reporter_type": "zookeeper",
+                  "zk_hosts": ["localhost:2181", "other:2181"],
+                  "zk_path": "/nerve/services/your_http_service/services",
+                  "check_interval": 2,
+                  "weight": "2",
+                  "haproxy_server_options": "backup",
+                  "labels": {"az": "us-east-1a"},
+                  "rate_limiting": {"shadow_mode": false, "average_rate": 5, "max_burst": 10},
+                  "checks": [
+                    {"type": "http", "uri": "/health", "timeout": 0.2, "rise": 3, "fall": 2},
+                    {"type": "tcp", "port": 3001}
+                  ]
+                },
+                "your_tcp_service": {
+                  "host": "1.2.3.4",
+                  "port": 6379,
+                  "zk_hosts": ["localhost:2181"],
+                  "zk_path": "/nerve/services/your_tcp_service/services",
+                  "use_path_encoding": true,
+                  "node_type": "persistent",
+                  "ttl_seconds": 60,
+                  "check_mocked": true,
+                  "checks": [{"type": "redis", "host": "127.0.0.1"}]
+                }
+              }
+            }
+            """;
+
+    private static NerveConfig read(String text) {
+        return NerveConfigReader.read(ConfigDocument.parse(text, "nerve.conf.json"), Optional.empty(), Path.of("."));
+    }
+
+    private static List<String> problems(String text) {
+        ConfigException e = assertThrows(ConfigException.class, () -> read(text));
+        return e.problems().stream().map(ConfigProblem::toString).toList();
+    }
+
+    @Test
+    void loadsAnOriginalNerveConfigUnchanged() {
+        NerveConfig config = read(ORIGINAL);
+        assertEquals("mymachine", config.instanceId());
+        assertEquals(Optional.of(Path.of("/tmp/nerve-heartbeat")), config.heartbeatPath());
+        assertEquals(5, config.maxRepeatedReportFailures());
+        assertEquals(Optional.of(new StatsdTarget("localhost", 8125)), config.statsd());
+        assertEquals(AdminSettings.DEFAULT, config.admin());
+        ServiceConfig http = config.services().get("your_http_service");
+        assertEquals(Duration.ofSeconds(2), http.checkInterval());
+        assertEquals(OptionalInt.of(2), http.weight());
+        assertEquals(Optional.of("backup"), http.haproxyServerOptions());
+        assertEquals(Map.of("az", "us-east-1a"), http.labels());
+        assertEquals(new RateLimitConfig(false, 5, 10), http.rateLimiting());
+        assertEquals(NodeType.EPHEMERAL_SEQUENTIAL, http.zookeeper().nodeType());
+        assertEquals("localhost:2181,other:2181", http.zookeeper().settings().connectString());
+        CheckConfig first = http.checks().get(0);
+        assertEquals("your_http_service http-1.2.3.4:3000", first.name());
+        assertEquals(Duration.ofMillis(200), first.timeout());
+        assertEquals(3, first.rise());
+        assertEquals(2, first.fall());
+        CheckSpec.Http spec = (CheckSpec.Http) first.spec();
+        assertEquals("/health", spec.uri());
+        assertEquals(Duration.ofMillis(200), spec.openTimeout());
+        assertEquals(Duration.ofMillis(200), spec.readTimeout());
+        assertTrue(spec.sslVerify());
+        assertEquals(3001, http.checks().get(1).port());
+        ServiceConfig tcp = config.services().get("your_tcp_service");
+        assertTrue(tcp.zookeeper().pathEncoding());
+        assertEquals(NodeType.PERSISTENT, tcp.zookeeper().nodeType());
+        assertEquals(Optional.of(Duration.ofSeconds(60)), tcp.zookeeper().ttl());
+        assertTrue(tcp.checkMocked());
+        assertEquals("127.0.0.1", tcp.checks().get(0).host());
+        assertEquals(Duration.ofMillis(500), ServiceConfig.DEFAULT_CHECK_INTERVAL);
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceWithPathAndSuggestion() {
+        List<String> problems = problems(
+                """
+                instance_id: box
+                services:
+                  web:
+                    host: 10.0.0.1
+                    zk_hosts: [localhost:2181]
+                    zk_path: /nerve/web/
+                    weight: -1
+                    chekcs: []
+                    checks:
+                      - {type: htpp, uri: /health}
+                      - {type: http}
+                      - {type: tcp, timeout: -1, rise: 0}
+                  cache:
+                    host: 10.0.0.2
+                    port: 6379
+                    reporter_type: etcd
+                    load_test_concurrency: 3
+                    zk_hosts: [localhost:2181]
+                    zk_path: /nerve/cache
+                """);
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("services.web.port") && all.contains("is required"), all);
+        assertTrue(all.contains("services.web.zk_path") && all.contains("must not end with /"), all);
+        assertTrue(all.contains("services.web.weight") && all.contains("non-negative"), all);
+        assertTrue(all.contains("unknown key 'chekcs'. Did you mean: checks?"), all);
+        assertTrue(all.contains("services.web.checks[0].type") && all.contains("Did you mean: http?"), all);
+        assertTrue(all.contains("services.web.checks[1].uri") && all.contains("is required"), all);
+        assertTrue(all.contains("services.web.checks[2].timeout"), all);
+        assertTrue(all.contains("services.web.checks[2].rise: must be >= 1, got 0"), all);
+        assertTrue(all.contains("services.cache.reporter_type") && all.contains("not supported: etcd"), all);
+        assertTrue(all.contains("services.cache.load_test_concurrency") && all.contains("not supported"), all);
+        assertFalse(all.contains("unknown key 'uri'"), "no follow-up noise for a check of unknown type: " + all);
+        assertTrue(problems.size() >= 10, all);
+    }
+
+    @Test
+    void acceptsStatsdAsHostAndPortAndOurAdminSection() {
+        NerveConfig config = read(
+                """
+                instance_id: box
+                statsd: "metrics.local:9125"
+                admin: {bind: 0.0.0.0, port: 0}
+                services: {}
+                """);
+        assertEquals(Optional.of(new StatsdTarget("metrics.local", 9125)), config.statsd());
+        assertEquals(new AdminSettings("0.0.0.0", 0), config.admin());
+        assertTrue(config.services().isEmpty());
+        assertTrue(String.join("\n", problems("{instance_id: box, services: {}, statsd: nowhere}"))
+                .contains("statsd: must be host:port"));
+        assertTrue(String.join("\n", problems("{instance_id: box, services: {}, admin: {port: 70000}}"))
+                .contains("admin.port"));
+    }
+
+    @Test
+    void readsOurCheckTypesAndZooKeeperKeys() {
+        NerveConfig config = read(
+                """
+                instance_id: box
+                services:
+                  db:
+                    host: ::1
+                    port: 6379
+                    zk_hosts: [b:2181, a:2181]
+                    zk_path: /db
+                    zk_session_timeout: 10s
+                    zk_digest: "nerve:secret"
+                    check_interval: 250ms
+                    rate_limiting: {average_rate: inf}
+                    checks:
+                      - {type: redis, password: pw, database: 2, require_master: true}
+                      - {type: exec, command: "/bin/true --flag", timeout: 2s}
+                      - {type: exec, command: "exit 1", shell: true}
+                      - {type: rabbitmq, vhost: /test}
+                      - {type: http, uri: /, ssl: true, ssl_verify: false, expect: OK, headers: {Host: x}}
+                      - {type: noop}
+                """);
+        ServiceConfig db = config.services().get("db");
+        assertEquals(Duration.ofMillis(250), db.checkInterval());
+        assertEquals("a:2181,b:2181", db.zookeeper().settings().connectString());
+        assertEquals(Duration.ofSeconds(10), db.zookeeper().settings().sessionTimeout());
+        assertEquals(Optional.of("nerve:secret"), db.zookeeper().settings().digest());
+        assertEquals(RateLimitConfig.UNLIMITED.averageRate(), db.rateLimiting().averageRate());
+        CheckSpec.Redis redis = (CheckSpec.Redis) db.checks().get(0).spec();
+        assertTrue(redis.requireMaster());
+        assertEquals(2, redis.database());
+        assertEquals(
+                List.of("/bin/true", "--flag"),
+                ((CheckSpec.Exec) db.checks().get(1).spec()).command());
+        assertTrue(((CheckSpec.Exec) db.checks().get(2).spec()).shell());
+        assertEquals("/test", ((CheckSpec.RabbitMq) db.checks().get(3).spec()).vhost());
+        CheckSpec.Http http = (CheckSpec.Http) db.checks().get(4).spec();
+        assertFalse(http.sslVerify());
+        assertEquals(Optional.of("OK"), http.expect());
+        assertEquals("db noop-::1:6379", db.checks().get(5).name());
+    }
+
+    @Test
+    void serviceConfDirFilesOverrideSameNamedEntriesAndInstanceIdFlagWins(@TempDir Path directory) throws Exception {
+        Path services = Files.createDirectory(directory.resolve("services"));
+        Files.writeString(
+                services.resolve("web.json"),
+                """
+                {"host": "10.0.0.9", "port": 81, "zk_hosts": ["localhost:2181"], "zk_path": "/web"}
+                """);
+        Files.writeString(services.resolve("api.yaml"), "{host: 10.0.0.8, port: 82, zk_hosts: [z:1], zk_path: /api}");
+        Path file = directory.resolve("nerve.yaml");
+        Files.writeString(
+                file,
+                """
+                instance_id: from-file
+                service_conf_dir: services
+                services:
+                  web: {host: 10.0.0.1, port: 80, zk_hosts: [localhost:2181], zk_path: /web}
+                """);
+        NerveConfig config = NerveConfigReader.load(file, Optional.of("from-flag"));
+        assertEquals("from-flag", config.instanceId());
+        assertEquals(81, config.services().get("web").port());
+        assertEquals(
+                ServiceConfig.Origin.SERVICE_CONF_DIR,
+                config.services().get("web").origin());
+        assertEquals(82, config.services().get("api").port());
+        Files.delete(services.resolve("web.json"));
+        Files.delete(services.resolve("api.yaml"));
+        Files.delete(services);
+        ConfigException missing =
+                assertThrows(ConfigException.class, () -> NerveConfigReader.load(file, Optional.empty()));
+        assertTrue(missing.getMessage().contains("service_conf_dir does not exist"), missing.getMessage());
+    }
+}
