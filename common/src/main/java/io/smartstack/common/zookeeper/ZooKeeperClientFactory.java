@@ -39,10 +39,9 @@ public final class ZooKeeperClientFactory {
      * mutable copies: ZooKeeper's ACL validation calls {@code contains(null)}, which immutable lists refuse.
      */
     static final class WriterOnlyAclProvider implements ACLProvider {
-        // Not List.of: ZooKeeper's validateACL calls contains(null), which List.of rejects.
-        private static final List<ACL> ACLS = java.util.Collections.unmodifiableList(java.util.Arrays.asList(
+        private static final List<ACL> ACLS = List.of(
                 new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+                new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
 
         @Override
         public List<ACL> getDefaultAcl() {
