@@ -28,11 +28,12 @@ public record ConfigProblem(String path, String message, String source, int line
         }
         text.append(message);
         if (!source.isEmpty() || line > 0) {
-            text.append(" (");
-            text.append(source.isEmpty() ? "line " : source + ", line ");
-            text.append(line);
-            if (column > 0) {
-                text.append(", column ").append(column);
+            text.append(" (").append(source);
+            if (line > 0) {
+                text.append(source.isEmpty() ? "line " : ", line ").append(line);
+                if (column > 0) {
+                    text.append(", column ").append(column);
+                }
             }
             text.append(')');
         }
