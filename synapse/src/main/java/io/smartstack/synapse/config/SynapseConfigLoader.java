@@ -94,6 +94,7 @@ public final class SynapseConfigLoader {
                         key,
                         "unknown key '" + key + "': not a Synapse key nor an installed generator (installed: "
                                 + String.join(", ", factories.keySet()) + ")" + hint);
+                root.accept(key); // reported here; finish() must not report it a second time
                 continue;
             }
             ConfigNode section = root.child(key);
