@@ -1,0 +1,64 @@
+package io.smartstack.synapse.haproxy.render;
+
+import io.smartstack.synapse.model.Backend;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stable server ids for one backend. Precedence: the id from the registry; else the id remembered for
+ * the same server name; else the smallest id not in use, up to {@code maxServerId}. Ids held by
+ * servers that still run but are no longer desired ({@code reserved}, e.g. draining ones) are never
+ * handed out, so HAProxy never sees a clash.
+ */
+public final class ServerIds {
+    private ServerIds() {}
+
+    /**
+     * @return server name to id; a server for which no id is free is missing from the result
+     */
+    public static Map<String, Integer> assign(
+            List<Backend> backends, Map<String, Integer> remembered, Set<Integer> reserved, int maxServerId) {
+        Map<String, Integer> assigned = new LinkedHashMap<>();
+        Set<Integer> used = new HashSet<>(reserved);
+        for (Backend backend : backends) {
+            if (backend.id().isPresent()) {
+                long id = backend.id().getAsLong();
+                if (id >= 1 && id <= Integer.MAX_VALUE && used.add((int) id)) {
+                    assigned.put(backend.serverName(), (int) id);
+                }
+            }
+        }
+        for (Backend backend : backends) {
+            String name = backend.serverName();
+            Integer id = remembered.get(name);
+            if (!assigned.containsKey(name) && id != null && used.add(id)) {
+                assigned.put(name, id);
+            }
+        }
+        Set<Integer> rememberedForOthers = new HashSet<>(remembered.values());
+        int next = 1;
+        for (Backend backend : backends) {
+            String name = backend.serverName();
+            if (assigned.containsKey(name)) {
+                continue;
+            }
+            while (next <= maxServerId && (used.contains(next) || rememberedForOthers.contains(next))) {
+                next++;
+            }
+            if (next > maxServerId) {
+                next = 1;
+                while (next <= maxServerId && used.contains(next)) {
+                    next++;
+                }
+            }
+            if (next <= maxServerId) {
+                used.add(next);
+                assigned.put(name, next);
+            }
+        }
+        return assigned;
+    }
+}
