@@ -53,6 +53,7 @@ final class Reconciliation {
     private final ScheduledExecutorService executor;
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final Optional<ConfigInstaller> installer;
+    private final Optional<ConfigWriter> writer;
     private final List<RuntimeEndpoint> endpoints = new ArrayList<>();
     private final Optional<ManagedHaproxy> managed;
     private final Reloads reloads;
@@ -60,8 +61,7 @@ final class Reconciliation {
     private final Set<String> loggedNotes = new LinkedHashSet<>();
     private DesiredState lastDesired;
     private HaproxyModel lastModel;
-    private String lastFailedText;
-    private String lastCheckFailure;
+    private String baseline;
     private Boolean dynamicServers;
     private boolean prometheusExporter;
     private boolean managedStarted;
@@ -84,6 +84,7 @@ final class Reconciliation {
                 ? Optional.of(new ConfigInstaller(
                         files.configFile(), files.candidateFile(), files.doChecks(), files.checkCommand()))
                 : Optional.empty();
+        this.writer = installer.map(it -> new ConfigWriter(it, metrics));
         if (settings.runtime().doSocket()) {
             settings.runtime()
                     .socketFiles()
@@ -114,23 +115,33 @@ final class Reconciliation {
         HaproxyModel model = build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
         rememberIds(model);
-        String before = installedText();
-        boolean configValid = install(text);
+        String before = baseline == null ? installedText() : baseline;
         lastModel = model;
         if (managed.isPresent() && !managed.get().isAlive()) {
-            startManaged(configValid);
+            boolean valid = installNow(text);
+            baseline = text;
+            startManaged(valid);
             return;
-        }
-        if (configValid && !before.isEmpty()) {
-            reasons.addAll(StructureDiff.reasons(before, text));
         }
         boolean more = false;
         if (settings.runtime().doSocket()) {
+            // servers first: they take effect at once; the file follows, validated
             for (Map.Entry<RuntimeEndpoint, RuntimeState> entry : states.entrySet()) {
                 more |= runPlan(entry.getKey(), entry.getValue(), model, reasons);
             }
         } else if (!before.equals(text)) {
             reasons.add(new ReloadReason(Kind.NO_SOCKET, "the config changed and do_socket is false"));
+        }
+        if (!before.isEmpty()) {
+            reasons.addAll(StructureDiff.reasons(before, text));
+        }
+        baseline = text;
+        boolean configValid = true;
+        if (reasons.isEmpty()) {
+            // runtime-only change: the file is rewritten (and checked) off this thread
+            writer.ifPresent(it -> it.submit(text));
+        } else {
+            configValid = installNow(text);
         }
         if (more) {
             followUp = executor.schedule(this::followUp, FOLLOW_UP.toMillis(), TimeUnit.MILLISECONDS);
@@ -190,7 +201,10 @@ final class Reconciliation {
 
     private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
         Map<String, Set<Integer>> reserved = new HashMap<>();
+        Map<String, Map<String, Integer>> running = new HashMap<>();
         runtime.ifPresent(state -> state.servers().forEach((backend, servers) -> {
+            servers.values().forEach(server -> running.computeIfAbsent(backend, key -> new HashMap<>())
+                    .put(server.name(), server.id()));
             Set<String> wanted = new HashSet<>();
             desired.services().values().forEach(service -> service.backends().forEach(b -> wanted.add(b.serverName())));
             for (RuntimeServer server : servers.values()) {
@@ -200,7 +214,8 @@ final class Reconciliation {
                 }
             }
         }));
-        ModelBuilder.Context context = new ModelBuilder.Context(settings, rememberedIds, reserved, prometheusExporter);
+        ModelBuilder.Context context =
+                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
         return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
     }
 
@@ -222,38 +237,10 @@ final class Reconciliation {
         }
     }
 
-    /** Installs the text; false when it failed its check (now or the last time the same text was tried). */
-    private boolean install(String text) {
-        if (installer.isEmpty()) {
-            return true;
-        }
-        if (text.equals(lastFailedText)) {
-            return false;
-        }
-        try {
-            ConfigInstaller.Result result = installer.get().install(text);
-            switch (result.outcome()) {
-                case CHECK_FAILED -> {
-                    metrics.checkFailed();
-                    lastFailedText = text;
-                    lastCheckFailure = result.detail();
-                    LOG.error(
-                            "candidate HAProxy config failed its check, kept as {}; the installed config and the "
-                                    + "running HAProxy are unchanged: {}",
-                            installer.get().failedFile(),
-                            result.detail());
-                    return false;
-                }
-                case INSTALLED -> LOG.info("installed {}", installer.get().configFile());
-                case UNCHANGED -> {}
-            }
-            lastFailedText = null;
-            lastCheckFailure = null;
-            return true;
-        } catch (IOException e) {
-            LOG.error("cannot install {}: {}", settings.files().configFile(), e.getMessage());
-            return false;
-        }
+    /** Installs the text and waits; false when it failed its check (now or the last time it was tried). */
+    private boolean installNow(String text) {
+        return writer.map(it -> it.installNow(text) == ConfigWriter.Outcome.INSTALLED)
+                .orElse(true);
     }
 
     private void startManaged(boolean configValid) {
@@ -327,7 +314,11 @@ final class Reconciliation {
         restarts++;
         metrics.restarted();
         LOG.error("HAProxy (master pid {}) is gone; restarting it", haproxy.masterPid());
+        if (lastModel != null) {
+            installNow(renderer.render(lastModel));
+        }
         startManaged(Files.exists(settings.files().configFile()));
+        afterReload();
     }
 
     String preview(DesiredState desired) {
@@ -335,7 +326,7 @@ final class Reconciliation {
     }
 
     static String renderStandalone(HaproxySettings settings, HaproxyConfigRenderer renderer, DesiredState desired) {
-        ModelBuilder.Context context = new ModelBuilder.Context(settings, Map.of(), Map.of(), false);
+        ModelBuilder.Context context = ModelBuilder.Context.fresh(settings, false);
         return renderer.render(ModelBuilder.build(context, desired, new ServiceSettingsCache().settingsFor(desired)));
     }
 
@@ -362,7 +353,8 @@ final class Reconciliation {
         status.put("services", lastModel == null ? Map.of() : StatusView.services(lastModel, runtime));
         status.putAll(reloads.status());
         status.put("dynamicServers", Boolean.TRUE.equals(dynamicServers));
-        status.put("configCheckFailure", lastCheckFailure == null ? "" : lastCheckFailure);
+        status.put(
+                "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         status.put("restarts", restarts);
         managed.ifPresent(haproxy -> status.put("masterPid", haproxy.masterPid()));
         return status;
@@ -386,6 +378,7 @@ final class Reconciliation {
     }
 
     void close() {
+        writer.ifPresent(ConfigWriter::close);
         endpoints.forEach(RuntimeEndpoint::close);
     }
 }

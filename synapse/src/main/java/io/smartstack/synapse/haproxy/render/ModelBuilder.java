@@ -32,13 +32,20 @@ public final class ModelBuilder {
     /**
      * @param rememberedIds backend name to server name to the id it had before
      * @param reservedIds backend name to ids held by running servers that are no longer desired
+     * @param runningIds backend name to server name to its id in the running HAProxy
      * @param prometheusExporter whether the HAProxy build has the Prometheus exporter
      */
     public record Context(
             HaproxySettings settings,
             Map<String, Map<String, Integer>> rememberedIds,
             Map<String, Set<Integer>> reservedIds,
-            boolean prometheusExporter) {}
+            Map<String, Map<String, Integer>> runningIds,
+            boolean prometheusExporter) {
+        /** A context with no history: nothing remembered, nothing running. */
+        public static Context fresh(HaproxySettings settings, boolean prometheusExporter) {
+            return new Context(settings, Map.of(), Map.of(), Map.of(), prometheusExporter);
+        }
+    }
 
     public static HaproxyModel build(Context context, DesiredState desired, Map<String, ServiceSettings> services) {
         HaproxySettings settings = context.settings();
@@ -70,8 +77,10 @@ public final class ModelBuilder {
         String backendName = settings.backendName().orElse(service.name());
         Map<String, Integer> ids = ServerIds.assign(
                 service.backends(),
-                context.rememberedIds().getOrDefault(backendName, Map.of()),
-                context.reservedIds().getOrDefault(backendName, Set.of()),
+                new ServerIds.Sources(
+                        context.runningIds().getOrDefault(backendName, Map.of()),
+                        context.rememberedIds().getOrDefault(backendName, Map.of()),
+                        context.reservedIds().getOrDefault(backendName, Set.of())),
                 global.maxServerId());
         boolean cookies = !isTcpMode(global.defaults(), settings.backendLines());
         List<ServerModel> servers = new ArrayList<>();

@@ -56,7 +56,7 @@ public final class LiveHaproxy implements AutoCloseable {
                 + "  haproxy_path: /usr/sbin/haproxy\n"
                 + "  config_file_path: " + configFile() + "\n"
                 + "  stats_port: " + statsPort + "\n"
-                + "  restart_interval: 0.1\n"
+                + (extraSettings.contains("restart_interval:") ? "" : "  restart_interval: 0.1\n")
                 + "  drain_timeout: 2s\n"
                 + "  global: ['maxconn 4000']\n"
                 + "  defaults: ['mode http', 'timeout connect 2s', 'timeout client 30s', 'timeout server 30s',"

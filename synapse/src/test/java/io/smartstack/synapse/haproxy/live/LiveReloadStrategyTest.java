@@ -113,6 +113,7 @@ class LiveReloadStrategyTest {
         String state = haproxy.runtime("show servers state web");
         assertTrue(state.matches("(?s).* a_127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1 \\d+ \\d+ 42 .*"), state);
         assertEquals(reloads, haproxy.masterReloads());
-        assertTrue(haproxy.installedConfig().contains(" weight 42"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> haproxy.installedConfig().contains(" weight 42"));
     }
 }

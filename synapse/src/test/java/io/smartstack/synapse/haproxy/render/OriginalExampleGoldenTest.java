@@ -52,8 +52,7 @@ class OriginalExampleGoldenTest {
                             root.child("services").child(name).child("haproxy")));
             problems.throwIfAny();
         }
-        HaproxyModel model =
-                ModelBuilder.build(new ModelBuilder.Context(settings, Map.of(), Map.of(), true), desired, services);
+        HaproxyModel model = ModelBuilder.build(ModelBuilder.Context.fresh(settings, true), desired, services);
         String rendered = HaproxyConfigRenderer.withDefaultTemplate().render(model);
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(Path.of("src/test/resources/" + GOLDEN), rendered, StandardCharsets.UTF_8);

@@ -40,8 +40,8 @@ class ServerLinesTest {
                 ServiceSettingsReader.read(ConfigDocument.of(json, "test").root(problems));
         problems.throwIfAny();
         DesiredState desired = DesiredState.of(List.of(Fixtures.service("web", backends, json)));
-        HaproxyModel model = ModelBuilder.build(
-                new ModelBuilder.Context(settings, Map.of(), Map.of(), false), desired, Map.of("web", service));
+        HaproxyModel model =
+                ModelBuilder.build(ModelBuilder.Context.fresh(settings, false), desired, Map.of("web", service));
         return HaproxyConfigRenderer.withDefaultTemplate().render(model);
     }
 
@@ -199,8 +199,8 @@ class ServerLinesTest {
         HaproxySettings settings = Fixtures.settings(SETTINGS);
         DesiredState desired =
                 DesiredState.of(List.of(Fixtures.service("web", List.of(registered("a", "h", 1, 9)), null)));
-        String text = renderer.render(
-                ModelBuilder.build(new ModelBuilder.Context(settings, Map.of(), Map.of(), false), desired, Map.of()));
+        String text =
+                renderer.render(ModelBuilder.build(ModelBuilder.Context.fresh(settings, false), desired, Map.of()));
         assertEquals("web: h:1#9\n", text);
     }
 
