@@ -1,0 +1,384 @@
+package io.smartstack.synapse.haproxy;
+
+import io.smartstack.synapse.haproxy.config.HaproxySettings;
+import io.smartstack.synapse.haproxy.process.CommandResult;
+import io.smartstack.synapse.haproxy.process.ConfigInstaller;
+import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
+import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
+import io.smartstack.synapse.haproxy.render.HaproxyModel;
+import io.smartstack.synapse.haproxy.render.ModelBuilder;
+import io.smartstack.synapse.haproxy.render.ServerModel;
+import io.smartstack.synapse.haproxy.runtime.Plan;
+import io.smartstack.synapse.haproxy.runtime.Planner;
+import io.smartstack.synapse.haproxy.runtime.ReloadReason;
+import io.smartstack.synapse.haproxy.runtime.ReloadReason.Kind;
+import io.smartstack.synapse.haproxy.runtime.RuntimeCommand;
+import io.smartstack.synapse.haproxy.runtime.RuntimeParsers;
+import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
+import io.smartstack.synapse.haproxy.runtime.RuntimeState;
+import io.smartstack.synapse.haproxy.runtime.StructureDiff;
+import io.smartstack.synapse.haproxy.runtime.UnixSocketRuntimeApi;
+import io.smartstack.synapse.model.DesiredState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generator's state and its one pass: desired state -> model -> text -> install -> runtime plan
+ * -> commands -> reload if needed. Runs only on the generator's thread.
+ */
+final class Reconciliation {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
+    private static final Duration FOLLOW_UP = Duration.ofMillis(200);
+
+    private final HaproxySettings settings;
+    private final HaproxyConfigRenderer renderer;
+    private final HaproxyMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
+    private final Optional<ConfigInstaller> installer;
+    private final Optional<ConfigWriter> writer;
+    private final List<RuntimeEndpoint> endpoints = new ArrayList<>();
+    private final Optional<ManagedHaproxy> managed;
+    private final Reloads reloads;
+    private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
+    private final Set<String> loggedNotes = new LinkedHashSet<>();
+    private DesiredState lastDesired;
+    private HaproxyModel lastModel;
+    private String baseline;
+    private Boolean dynamicServers;
+    private boolean prometheusExporter;
+    private boolean managedStarted;
+    private int restarts;
+    private ScheduledFuture<?> followUp;
+
+    Reconciliation(
+            HaproxySettings settings,
+            HaproxyConfigRenderer renderer,
+            HaproxyMetrics metrics,
+            Clock clock,
+            ScheduledExecutorService executor) {
+        this.settings = settings;
+        this.renderer = renderer;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.executor = executor;
+        HaproxySettings.Files files = settings.files();
+        this.installer = files.doWrites()
+                ? Optional.of(new ConfigInstaller(
+                        files.configFile(), files.candidateFile(), files.doChecks(), files.checkCommand()))
+                : Optional.empty();
+        this.writer = installer.map(it -> new ConfigWriter(it, metrics));
+        if (settings.runtime().doSocket()) {
+            settings.runtime()
+                    .socketFiles()
+                    .forEach(socket -> endpoints.add(new RuntimeEndpoint(new UnixSocketRuntimeApi(socket), metrics)));
+        }
+        this.managed = settings.managed().map(m -> new ManagedHaproxy(m, files.configFile()));
+        this.dynamicServers = settings.runtime().dynamicServers().orElse(null);
+        this.reloads = new Reloads(settings, metrics, clock, executor, managed, endpoints, this::afterReload);
+    }
+
+    void start() {
+        prometheusExporter = detectPrometheusExporter();
+        managed.ifPresent(haproxy -> haproxy.adopt().ifPresent(pid -> {
+            managedStarted = true;
+            LOG.info("adopted the running HAProxy (master pid {}) started earlier", pid);
+        }));
+    }
+
+    void apply(DesiredState desired) {
+        lastDesired = desired;
+        if (followUp != null) {
+            followUp.cancel(false);
+            followUp = null;
+        }
+        boolean running = managed.map(ManagedHaproxy::isAlive).orElse(true);
+        List<ReloadReason> reasons = new ArrayList<>();
+        Map<RuntimeEndpoint, RuntimeState> states = running ? readRuntime(reasons) : Map.of();
+        HaproxyModel model = build(desired, states.values().stream().findFirst());
+        String text = renderer.render(model);
+        rememberIds(model);
+        String before = baseline == null ? installedText() : baseline;
+        lastModel = model;
+        if (managed.isPresent() && !managed.get().isAlive()) {
+            boolean valid = installNow(text);
+            baseline = text;
+            startManaged(valid);
+            return;
+        }
+        boolean more = false;
+        if (settings.runtime().doSocket()) {
+            // servers first: they take effect at once; the file follows, validated
+            for (Map.Entry<RuntimeEndpoint, RuntimeState> entry : states.entrySet()) {
+                more |= runPlan(entry.getKey(), entry.getValue(), model, reasons);
+            }
+        } else if (!before.equals(text)) {
+            reasons.add(new ReloadReason(Kind.NO_SOCKET, "the config changed and do_socket is false"));
+        }
+        if (!before.isEmpty()) {
+            reasons.addAll(StructureDiff.reasons(before, text));
+        }
+        baseline = text;
+        boolean configValid = true;
+        if (reasons.isEmpty()) {
+            // runtime-only change: the file is rewritten (and checked) off this thread
+            writer.ifPresent(it -> it.submit(text));
+        } else {
+            configValid = installNow(text);
+        }
+        if (more) {
+            followUp = executor.schedule(this::followUp, FOLLOW_UP.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (!reasons.isEmpty()) {
+            if (configValid) {
+                reloads.request(reasons);
+            } else {
+                LOG.warn(
+                        "a reload is needed ({}) but the candidate config failed its check: HAProxy keeps its config",
+                        reasons);
+            }
+        }
+    }
+
+    private void followUp() {
+        followUp = null;
+        if (lastDesired != null) {
+            try {
+                apply(lastDesired);
+            } catch (RuntimeException e) {
+                LOG.error("haproxy follow-up pass failed", e);
+            }
+        }
+    }
+
+    private void afterReload() {
+        endpoints.forEach(RuntimeEndpoint::reconnect);
+        if (followUp == null && lastDesired != null) {
+            followUp = executor.schedule(this::followUp, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Map<RuntimeEndpoint, RuntimeState> readRuntime(List<ReloadReason> reasons) {
+        Map<RuntimeEndpoint, RuntimeState> states = new LinkedHashMap<>();
+        for (RuntimeEndpoint endpoint : endpoints) {
+            try {
+                if (dynamicServers == null) {
+                    int[] version = RuntimeParsers.version(endpoint.info());
+                    dynamicServers = version[0] > 2 || (version[0] == 2 && version[1] >= 5);
+                    LOG.info(
+                            "HAProxy {}.{} on {}: dynamic servers {}",
+                            version[0],
+                            version[1],
+                            endpoint.name(),
+                            dynamicServers ? "on" : "off");
+                }
+                states.put(endpoint, endpoint.read());
+            } catch (IOException | RuntimeException e) {
+                reasons.add(new ReloadReason(
+                        Kind.RUNTIME_UNAVAILABLE,
+                        "the runtime API on " + endpoint.name() + " is unavailable: " + e.getMessage()));
+            }
+        }
+        return states;
+    }
+
+    private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
+        Map<String, Set<Integer>> reserved = new HashMap<>();
+        Map<String, Map<String, Integer>> running = new HashMap<>();
+        runtime.ifPresent(state -> state.servers().forEach((backend, servers) -> {
+            servers.values().forEach(server -> running.computeIfAbsent(backend, key -> new HashMap<>())
+                    .put(server.name(), server.id()));
+            Set<String> wanted = new HashSet<>();
+            desired.services().values().forEach(service -> service.backends().forEach(b -> wanted.add(b.serverName())));
+            for (RuntimeServer server : servers.values()) {
+                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
+                if (!wanted.contains(server.name())) {
+                    reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
+                }
+            }
+        }));
+        ModelBuilder.Context context =
+                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
+        return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
+    }
+
+    private void rememberIds(HaproxyModel model) {
+        for (HaproxyModel.ServiceModel service : model.services()) {
+            Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
+            for (ServerModel server : service.servers()) {
+                ids.put(server.name(), server.id());
+            }
+        }
+    }
+
+    private String installedText() {
+        try {
+            return installer.isPresent() ? installer.get().installed() : "";
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", settings.files().configFile(), e.getMessage());
+            return "";
+        }
+    }
+
+    /** Installs the text and waits; false when it failed its check (now or the last time it was tried). */
+    private boolean installNow(String text) {
+        return writer.map(it -> it.installNow(text) == ConfigWriter.Outcome.INSTALLED)
+                .orElse(true);
+    }
+
+    private void startManaged(boolean configValid) {
+        ManagedHaproxy haproxy = managed.orElseThrow();
+        if (!configValid || !Files.exists(settings.files().configFile())) {
+            LOG.error(
+                    "cannot start HAProxy: no valid config installed at {}",
+                    settings.files().configFile());
+            return;
+        }
+        try {
+            long pid = haproxy.start();
+            managedStarted = true;
+            endpoints.forEach(RuntimeEndpoint::reconnect);
+            LOG.info(
+                    "started HAProxy (master pid {}) on {}",
+                    pid,
+                    settings.files().configFile());
+        } catch (IOException e) {
+            LOG.error("cannot start HAProxy: {}", e.getMessage());
+        }
+    }
+
+    /** Runs the plan on one endpoint; true when a follow-up pass is needed. */
+    private boolean runPlan(
+            RuntimeEndpoint endpoint, RuntimeState state, HaproxyModel model, List<ReloadReason> reasons) {
+        Planner.Options options = new Planner.Options(
+                Boolean.TRUE.equals(dynamicServers), settings.runtime().drainTimeout());
+        Plan plan = Planner.plan(state, model, options, endpoint.draining(), clock.instant());
+        plan.notes().stream().filter(loggedNotes::add).forEach(note -> LOG.info("{}", note));
+        if (loggedNotes.size() > 10_000) {
+            loggedNotes.clear();
+        }
+        endpoint.draining(plan.draining());
+        reasons.addAll(plan.reloadReasons());
+        boolean more = plan.followUp();
+        try {
+            List<String> failures = endpoint.send(plan.commands());
+            for (String failure : failures) {
+                if (failure.startsWith("'del server")) {
+                    more = true;
+                } else {
+                    reasons.add(new ReloadReason(Kind.RUNTIME_FAILURE, "runtime command " + failure));
+                }
+            }
+            logCommands(plan.commands());
+        } catch (IOException e) {
+            reasons.add(new ReloadReason(
+                    Kind.RUNTIME_UNAVAILABLE, "runtime API on " + endpoint.name() + " failed: " + e.getMessage()));
+        }
+        return more;
+    }
+
+    private static void logCommands(List<RuntimeCommand> commands) {
+        for (RuntimeCommand command : commands) {
+            if (command instanceof RuntimeCommand.AddServer
+                    || command instanceof RuntimeCommand.DelServer
+                    || command instanceof RuntimeCommand.SetState) {
+                LOG.info("runtime: {}", command.wire());
+            } else {
+                LOG.debug("runtime: {}", command.wire());
+            }
+        }
+    }
+
+    void watchManaged() {
+        ManagedHaproxy haproxy = managed.orElseThrow();
+        if (!managedStarted || haproxy.isAlive()) {
+            return;
+        }
+        restarts++;
+        metrics.restarted();
+        LOG.error("HAProxy (master pid {}) is gone; restarting it", haproxy.masterPid());
+        if (lastModel != null) {
+            installNow(renderer.render(lastModel));
+        }
+        startManaged(Files.exists(settings.files().configFile()));
+        afterReload();
+    }
+
+    String preview(DesiredState desired) {
+        return renderer.render(build(desired, Optional.empty()));
+    }
+
+    static String renderStandalone(HaproxySettings settings, HaproxyConfigRenderer renderer, DesiredState desired) {
+        ModelBuilder.Context context = ModelBuilder.Context.fresh(settings, false);
+        return renderer.render(ModelBuilder.build(context, desired, new ServiceSettingsCache().settingsFor(desired)));
+    }
+
+    HaproxyModel lastModel() {
+        return lastModel;
+    }
+
+    Optional<ManagedHaproxy> managed() {
+        return managed;
+    }
+
+    Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        Optional<RuntimeState> runtime = Optional.empty();
+        if (!endpoints.isEmpty()) {
+            try {
+                RuntimeEndpoint endpoint = endpoints.get(0);
+                RuntimeState state = endpoint.read();
+                runtime = Optional.of(new RuntimeState(state.backends(), state.servers(), endpoint.stats()));
+            } catch (IOException | RuntimeException e) {
+                status.put("runtimeError", e.getMessage());
+            }
+        }
+        status.put("services", lastModel == null ? Map.of() : StatusView.services(lastModel, runtime));
+        status.putAll(reloads.status());
+        status.put("dynamicServers", Boolean.TRUE.equals(dynamicServers));
+        status.put(
+                "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
+        status.put("restarts", restarts);
+        managed.ifPresent(haproxy -> status.put("masterPid", haproxy.masterPid()));
+        return status;
+    }
+
+    private boolean detectPrometheusExporter() {
+        String haproxy =
+                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy");
+        if (io.smartstack.synapse.haproxy.config.ExecutableLookup.resolve(haproxy)
+                .isEmpty()) {
+            return false;
+        }
+        try {
+            return CommandResult.run(List.of(haproxy, "-vv"), Duration.ofSeconds(10))
+                    .output()
+                    .contains("prometheus-exporter");
+        } catch (IOException e) {
+            LOG.debug("cannot run {} -vv: {}", haproxy, e.getMessage());
+            return false;
+        }
+    }
+
+    void close() {
+        writer.ifPresent(ConfigWriter::close);
+        endpoints.forEach(RuntimeEndpoint::close);
+    }
+}

@@ -1,0 +1,137 @@
+package io.smartstack.synapse.haproxy.render;
+
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import io.smartstack.synapse.haproxy.render.HaproxyModel.Section;
+import io.smartstack.synapse.haproxy.render.HaproxyModel.ServiceModel;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders a {@link HaproxyModel} to haproxy.cfg text through a FreeMarker template: the default one
+ * (the original Synapse's layout) or the user's {@code template_path}. Pure: the same model always
+ * gives the same text (no timestamp), so an unchanged state writes nothing. The data model given to
+ * templates is documented in docs/haproxy-config.md.
+ */
+public final class HaproxyConfigRenderer {
+    static final String DEFAULT_TEMPLATE = "io/smartstack/synapse/haproxy/render/haproxy.cfg.ftl";
+
+    private final Template template;
+
+    private HaproxyConfigRenderer(Template template) {
+        this.template = template;
+    }
+
+    public static HaproxyConfigRenderer withDefaultTemplate() {
+        try (var in = HaproxyConfigRenderer.class.getClassLoader().getResourceAsStream(DEFAULT_TEMPLATE)) {
+            if (in == null) {
+                throw new IllegalStateException("default template missing from the jar: " + DEFAULT_TEMPLATE);
+            }
+            return fromText("default haproxy template", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a user template; a missing file or a syntax error is an {@link IllegalArgumentException}. */
+    public static HaproxyConfigRenderer fromFile(Path templateFile) {
+        try {
+            return fromText(templateFile.toString(), Files.readString(templateFile, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read template " + templateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    static HaproxyConfigRenderer fromText(String name, String text) {
+        Configuration configuration = new Configuration(Configuration.VERSION_2_3_34);
+        configuration.setDefaultEncoding("UTF-8");
+        configuration.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        configuration.setLogTemplateExceptions(false);
+        configuration.setWrapUncheckedExceptions(true);
+        configuration.setNumberFormat("computer");
+        try {
+            return new HaproxyConfigRenderer(new Template(name, new StringReader(text), configuration));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("template " + name + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws IllegalStateException when a user template fails on this model */
+    public String render(HaproxyModel model) {
+        StringWriter out = new StringWriter();
+        try {
+            template.process(dataModel(model), out);
+        } catch (TemplateException | IOException e) {
+            throw new IllegalStateException("template " + template.getName() + " failed: " + e.getMessage(), e);
+        }
+        return out.toString();
+    }
+
+    static Map<String, Object> dataModel(HaproxyModel model) {
+        Map<String, Object> root = new HashMap<>();
+        root.put("global", model.global());
+        root.put("defaults", model.defaults());
+        root.put(
+                "extraSections",
+                model.extraSections().stream()
+                        .map(HaproxyConfigRenderer::section)
+                        .toList());
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (ServiceModel service : model.services()) {
+            services.add(service(service));
+        }
+        root.put("services", services);
+        model.sharedFrontend().ifPresent(lines -> root.put("sharedFrontend", lines));
+        return root;
+    }
+
+    private static Map<String, Object> section(Section section) {
+        return Map.of("title", section.title(), "lines", section.lines());
+    }
+
+    private static Map<String, Object> service(ServiceModel service) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", service.name());
+        service.frontend()
+                .ifPresent(frontend -> map.put("frontend", Map.of("lines", frontend.lines(), "bind", frontend.bind())));
+        map.put("backendName", service.backendName());
+        map.put("backendLines", service.backendLines());
+        map.put(
+                "servers",
+                service.servers().stream().map(HaproxyConfigRenderer::server).toList());
+        return map;
+    }
+
+    private static Map<String, Object> server(ServerModel server) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("line", server.line());
+        map.put("name", server.name());
+        map.put("host", server.host());
+        map.put("port", server.port());
+        map.put("address", server.address());
+        map.put("id", server.id());
+        map.put("cookie", server.cookie().orElse(""));
+        map.put("options", server.options());
+        map.put("weight", server.weight().isPresent() ? server.weight().getAsInt() : "");
+        map.put("disabled", server.disabled());
+        map.put("origin", server.origin().name());
+        return map;
+    }
+
+    Optional<String> templateName() {
+        return Optional.ofNullable(template.getName());
+    }
+}

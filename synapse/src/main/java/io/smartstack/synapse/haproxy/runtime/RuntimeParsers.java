@@ -1,0 +1,144 @@
+package io.smartstack.synapse.haproxy.runtime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Parsers of the runtime API's answers (pure). */
+public final class RuntimeParsers {
+    private RuntimeParsers() {}
+
+    /**
+     * {@code show servers state}: a version line ({@code 1}), a {@code #} header naming the columns,
+     * then one line of space-separated fields per server. Columns are found by name from the header.
+     */
+    public static List<RuntimeServer> serversState(String answer) {
+        List<RuntimeServer> servers = new ArrayList<>();
+        Map<String, Integer> columns = null;
+        for (String line : answer.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (trimmed.startsWith("#")) {
+                columns = indexOf(trimmed.substring(1).trim().split(" "));
+                continue;
+            }
+            if (columns == null) {
+                continue; // the format version line
+            }
+            String[] fields = trimmed.split(" ");
+            if (fields.length < columns.size()) {
+                throw new IllegalArgumentException("show servers state line has " + fields.length
+                        + " fields, the header " + columns.size() + ": " + trimmed);
+            }
+            servers.add(new RuntimeServer(
+                    fields[columns.get("be_name")],
+                    Integer.parseInt(fields[columns.get("srv_id")]),
+                    fields[columns.get("srv_name")],
+                    fields[columns.get("srv_addr")],
+                    Integer.parseInt(fields[columns.get("srv_port")]),
+                    Integer.parseInt(fields[columns.get("srv_op_state")]),
+                    Integer.parseInt(fields[columns.get("srv_admin_state")]),
+                    Integer.parseInt(fields[columns.get("srv_uweight")])));
+        }
+        return servers;
+    }
+
+    /**
+     * {@code show stat} (CSV with a {@code # pxname,svname,...} header): the counters of every server
+     * row, keyed by backend then server. FRONTEND and BACKEND rows are skipped.
+     */
+    public static Map<String, Map<String, ServerStats>> stat(String answer) {
+        Map<String, Map<String, ServerStats>> result = new LinkedHashMap<>();
+        Map<String, Integer> columns = null;
+        for (String line : answer.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("#")) {
+                columns = indexOf(line.substring(1).trim().split(",", -1));
+                continue;
+            }
+            if (columns == null) {
+                throw new IllegalArgumentException("show stat answer has no header: " + line);
+            }
+            String[] fields = line.split(",", -1);
+            String server = fields[columns.get("svname")];
+            if (server.equals("FRONTEND") || server.equals("BACKEND")) {
+                continue;
+            }
+            result.computeIfAbsent(fields[columns.get("pxname")], key -> new LinkedHashMap<>())
+                    .put(
+                            server,
+                            new ServerStats(
+                                    number(fields, columns, "scur"),
+                                    number(fields, columns, "stot"),
+                                    text(fields, columns, "status"),
+                                    text(fields, columns, "check_status")));
+        }
+        return result;
+    }
+
+    /** {@code show info}: {@code Key: value} lines. */
+    public static Map<String, String> info(String answer) {
+        Map<String, String> info = new HashMap<>();
+        for (String line : answer.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                info.put(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim());
+            }
+        }
+        return info;
+    }
+
+    /** {@code show backend}: one backend name per line after a {@code # name} header. */
+    public static Set<String> backends(String answer) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : answer.split("\n")) {
+            String trimmed = line.trim();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                names.add(trimmed);
+            }
+        }
+        return names;
+    }
+
+    /** The major and minor version from {@code show info}'s {@code Version} (e.g. 2.6.12-1 -> 2.6). */
+    public static int[] version(Map<String, String> info) {
+        String version = info.getOrDefault("Version", "0.0");
+        String[] parts = version.split("[.-]");
+        try {
+            return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an HAProxy version: '" + version + "'", e);
+        }
+    }
+
+    private static Map<String, Integer> indexOf(String[] names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            index.put(names[i].trim(), i);
+        }
+        return index;
+    }
+
+    private static long number(String[] fields, Map<String, Integer> columns, String name) {
+        Integer index = columns.get(name);
+        if (index == null || index >= fields.length || fields[index].isEmpty()) {
+            return 0;
+        }
+        return Long.parseLong(fields[index]);
+    }
+
+    private static String text(String[] fields, Map<String, Integer> columns, String name) {
+        Integer index = columns.get(name);
+        return index == null || index >= fields.length ? "" : fields[index];
+    }
+}

@@ -1,0 +1,59 @@
+package io.smartstack.synapse.haproxy.live;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Real HTTP backends (JDK HttpServer on free loopback ports) that answer their own name and count hits. */
+public final class HttpBackends implements AutoCloseable {
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
+        Thread thread = new Thread(runnable, "test-http-backend");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Starts a backend answering {@code name} on every path; returns its port. */
+    public synchronized int start(String name) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            hits.put(name, new AtomicLong());
+            server.createContext("/", exchange -> {
+                if (!exchange.getRequestURI().getPath().equals("/health")) {
+                    hits.get(name).incrementAndGet();
+                }
+                byte[] body = name.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.setExecutor(executor);
+            server.start();
+            servers.add(server);
+            return server.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long hits(String name) {
+        return hits.getOrDefault(name, new AtomicLong()).get();
+    }
+
+    @Override
+    public synchronized void close() {
+        servers.forEach(server -> server.stop(0));
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,93 @@
+package io.smartstack.synapse.haproxy.live;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Real HTTP requests through HAProxy: one-off batches, and a background load that counts failures. */
+public final class Traffic implements AutoCloseable {
+    private final int port;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private Thread[] threads = new Thread[0];
+
+    public Traffic(int port) {
+        this.port = port;
+    }
+
+    /** Sends {@code count} requests; returns how many each backend answered ("error" for failures). */
+    public static Map<String, Integer> send(int port, int count) {
+        Map<String, Integer> answers = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            answers.merge(once(port), 1, Integer::sum);
+        }
+        return answers;
+    }
+
+    public static String once(int port) {
+        try {
+            HttpURLConnection connection =
+                    (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/").openConnection();
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(5000);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                return "error " + status;
+            }
+            try (InputStream in = connection.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return "error " + e.getClass().getSimpleName();
+        }
+    }
+
+    /** Starts {@code concurrency} threads sending requests until {@link #close()}. */
+    public Traffic start(int concurrency) {
+        running.set(true);
+        threads = new Thread[concurrency];
+        for (int i = 0; i < concurrency; i++) {
+            threads[i] = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            if (once(port).startsWith("error")) {
+                                failed.incrementAndGet();
+                            } else {
+                                ok.incrementAndGet();
+                            }
+                        }
+                    },
+                    "test-traffic-" + i);
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+        return this;
+    }
+
+    public long ok() {
+        return ok.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
