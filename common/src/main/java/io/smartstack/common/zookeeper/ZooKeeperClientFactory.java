@@ -11,8 +11,9 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 
 /**
- * Builds Curator clients from {@link ZooKeeperSettings}: exponential-backoff retry (100 ms doubling
- * to 10 s, retried without end, so a long outage never makes a daemon give up), the configured
+ * Builds Curator clients from {@link ZooKeeperSettings}: exponential-backoff retry of each operation (100 ms
+ * doubling to 10 s, 29 times, Curator's limit; the connection itself is retried without end, and
+ * the daemons retry failed operations on their own schedule, so an outage never makes one give up), the configured
  * session timeout and, with digest credentials, an ACL that lets only that identity change what it
  * creates while everyone may read.
  *
@@ -27,7 +28,7 @@ public final class ZooKeeperClientFactory {
                 .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))
                 .connectionTimeoutMs(
                         Math.toIntExact(settings.connectionTimeout().toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(100, Integer.MAX_VALUE, 10_000));
+                .retryPolicy(new ExponentialBackoffRetry(100, 29, 10_000));
         settings.digest()
                 .ifPresent(credentials -> builder.authorization("digest", credentials.getBytes(StandardCharsets.UTF_8))
                         .aclProvider(new WriterOnlyAclProvider()));
