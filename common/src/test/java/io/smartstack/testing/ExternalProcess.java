@@ -126,6 +126,9 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
+    /** The exit code and output of a process that ran to completion. */
+    public record Result(int exitCode, String output) {}
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
