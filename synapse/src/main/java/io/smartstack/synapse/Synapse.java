@@ -4,10 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.statsd.StatsdConfig;
-import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
 import io.smartstack.common.config.ConfigException;
+import io.smartstack.common.metrics.StatsdTarget;
 import io.smartstack.synapse.admin.SynapseAdmin;
 import io.smartstack.synapse.config.LoadedConfig;
 import io.smartstack.synapse.config.ServiceConfig;
@@ -145,35 +144,8 @@ public final class Synapse implements AutoCloseable {
         }
     }
 
-    private void startStatsd(io.smartstack.synapse.config.StatsdConfig target) {
-        StatsdConfig statsdConfig = new StatsdConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
-
-            @Override
-            public StatsdFlavor flavor() {
-                return StatsdFlavor.DATADOG;
-            }
-
-            @Override
-            public String host() {
-                return target.host();
-            }
-
-            @Override
-            public int port() {
-                return target.port();
-            }
-
-            @Override
-            public boolean buffered() {
-                // Few lines: send each at once rather than waiting to fill a packet.
-                return false;
-            }
-        };
-        statsd = new StatsdMeterRegistry(statsdConfig, io.micrometer.core.instrument.Clock.SYSTEM);
+    private void startStatsd(StatsdTarget target) {
+        statsd = target.registry();
         metrics.add(statsd);
         log.info("pushing metrics to statsd at {}:{}", target.host(), target.port());
     }

@@ -1,5 +1,6 @@
 package io.smartstack.nerve.config;
 
+import io.smartstack.common.metrics.StatsdTarget;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import io.smartstack.common.config.ConfigNode;
 import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
+import io.smartstack.common.metrics.StatsdTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class NerveConfigReader {
         Optional<Path> serviceConfDir = root.optionalString("service_conf_dir").map(d -> resolve(baseDirectory, d));
         Optional<Path> heartbeatPath = root.optionalString("heartbeat_path").map(Path::of);
         int maxFailures = root.integerAtLeast("max_repeated_report_failures", DEFAULT_MAX_REPEATED_REPORT_FAILURES, 1);
-        Optional<StatsdTarget> statsd = readStatsd(root);
+        Optional<StatsdTarget> statsd = StatsdTarget.read(root, "statsd");
         AdminSettings admin = readAdmin(root.map("admin"));
         if (!root.has("services")) {
             root.problemAt("services", "is required (it may be an empty map)");
@@ -82,33 +83,6 @@ public final class NerveConfigReader {
     private static Path resolve(Path baseDirectory, String directory) {
         Path path = Path.of(directory);
         return path.isAbsolute() || baseDirectory == null ? path : baseDirectory.resolve(path);
-    }
-
-    private static Optional<StatsdTarget> readStatsd(ConfigNode root) {
-        if (!root.has("statsd") || root.child("statsd").isNull()) {
-            root.accept("statsd");
-            return Optional.empty();
-        }
-        ConfigNode statsd = root.child("statsd");
-        if (statsd.isMap()) {
-            String host = statsd.string("host", StatsdTarget.DEFAULT.host());
-            int port = statsd.optionalPort("port").orElse(StatsdTarget.DEFAULT.port());
-            statsd.accept("sample_rate");
-            statsd.finish();
-            return Optional.of(new StatsdTarget(host, port));
-        }
-        String text = root.string("statsd", "");
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")) {
-            root.problemAt("statsd", "must be host:port or a map with host and port, got '" + text + "'");
-            return Optional.empty();
-        }
-        int port = Integer.parseInt(text.substring(colon + 1));
-        if (port < 1 || port > 65535) {
-            root.problemAt("statsd", "port must be between 1 and 65535, got " + port);
-            return Optional.empty();
-        }
-        return Optional.of(new StatsdTarget(text.substring(0, colon), port));
     }
 
     private static AdminSettings readAdmin(ConfigNode admin) {

@@ -1,6 +1,5 @@
 package io.smartstack.nerve.metrics;
 
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -9,10 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.statsd.StatsdConfig;
-import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
-import io.smartstack.nerve.config.StatsdTarget;
+import io.smartstack.common.metrics.StatsdTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -38,38 +35,8 @@ public final class NerveMetrics implements AutoCloseable {
 
     public NerveMetrics(Optional<StatsdTarget> statsdTarget) {
         registry.add(prometheus);
-        statsd = statsdTarget.map(NerveMetrics::statsdRegistry);
+        statsd = statsdTarget.map(StatsdTarget::registry);
         statsd.ifPresent(registry::add);
-    }
-
-    private static StatsdMeterRegistry statsdRegistry(StatsdTarget target) {
-        StatsdConfig config = new StatsdConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
-
-            @Override
-            public StatsdFlavor flavor() {
-                return StatsdFlavor.DATADOG;
-            }
-
-            @Override
-            public String host() {
-                return target.host();
-            }
-
-            @Override
-            public int port() {
-                return target.port();
-            }
-
-            @Override
-            public String prefix() {
-                return "statsd";
-            }
-        };
-        return new StatsdMeterRegistry(config, Clock.SYSTEM);
     }
 
     public MeterRegistry registry() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
 import io.smartstack.common.config.ConfigProblem;
+import io.smartstack.common.metrics.StatsdTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

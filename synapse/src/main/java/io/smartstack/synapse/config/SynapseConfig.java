@@ -1,5 +1,6 @@
 package io.smartstack.synapse.config;
 
+import io.smartstack.common.metrics.StatsdTarget;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public record SynapseConfig(
         List<ServiceConfig> services,
         List<String> generatorNames,
         AdminConfig admin,
-        Optional<StatsdConfig> statsd,
+        Optional<StatsdTarget> statsd,
         Optional<StateCacheConfig> stateCache) {
     public SynapseConfig {
         services = List.copyOf(services);

@@ -7,6 +7,7 @@ import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
 import io.smartstack.common.config.Suggestions;
+import io.smartstack.common.metrics.StatsdTarget;
 import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.ConfigGeneratorFactory;
 import io.smartstack.synapse.model.GeneratorContext;
@@ -64,7 +65,7 @@ public final class SynapseConfigLoader {
         generatorSections.keySet().forEach(name -> serviceSections.put(name, new LinkedHashMap<>()));
         List<ServiceConfig> services = services(root, generatorSections, serviceSections);
         AdminConfig admin = admin(root.child("admin"));
-        Optional<StatsdConfig> statsd = statsd(root.child("statsd"));
+        Optional<StatsdTarget> statsd = StatsdTarget.read(root, "statsd");
         List<ConfigGenerator> generators = new ArrayList<>();
         generatorSections.forEach((name, section) ->
                 generators.add(factories.get(name).create(section, serviceSections.get(name), context)));
@@ -157,34 +158,5 @@ public final class SynapseConfigLoader {
         }
         admin.finish();
         return new AdminConfig(bind, port);
-    }
-
-    private static Optional<StatsdConfig> statsd(ConfigNode statsd) {
-        if (!statsd.isPresent() || statsd.isNull()) {
-            return Optional.empty();
-        }
-        if (statsd.raw().isTextual()) {
-            String text = statsd.raw().asText();
-            int colon = text.lastIndexOf(':');
-            try {
-                return Optional.of(
-                        colon < 0
-                                ? new StatsdConfig(text, 8125)
-                                : new StatsdConfig(
-                                        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1))));
-            } catch (NumberFormatException e) {
-                statsd.problem("must be host:port or a map with host and port, got '" + text + "'");
-                return Optional.empty();
-            }
-        }
-        if (!statsd.isMap()) {
-            statsd.problem("must be host:port or a map with host and port");
-            return Optional.empty();
-        }
-        String host = statsd.string("host", "localhost");
-        int port = statsd.optionalPort("port").orElse(8125);
-        statsd.map("sample_rate");
-        statsd.finish();
-        return Optional.of(new StatsdConfig(host, port));
     }
 }

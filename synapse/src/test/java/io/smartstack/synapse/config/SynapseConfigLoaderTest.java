@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smartstack.common.config.ConfigProblem;
+import io.smartstack.common.metrics.StatsdTarget;
 import io.smartstack.common.registration.RegistrationFormat;
 import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.model.GeneratorContext;
@@ -74,7 +75,7 @@ class SynapseConfigLoaderTest {
                 "{\"statsd\": {\"host\": \"localhost\", \"port\": 8125, "
                         + "\"sample_rate\": {\"synapse.watcher.ping\": 0.1}},");
         SynapseConfig config = load(withStatsd).config();
-        assertEquals(Optional.of(new StatsdConfig("localhost", 8125)), config.statsd());
+        assertEquals(Optional.of(new StatsdTarget("localhost", 8125)), config.statsd());
         assertEquals(2, config.services().size());
     }
 
@@ -215,7 +216,7 @@ class SynapseConfigLoaderTest {
         assertEquals(
                 new DiscoveryConfig.Base(),
                 config.service("fixed").orElseThrow().discovery());
-        assertEquals(Optional.of(new StatsdConfig("127.0.0.1", 9125)), config.statsd());
+        assertEquals(Optional.of(new StatsdTarget("127.0.0.1", 9125)), config.statsd());
         assertEquals(new AdminConfig("127.0.0.1", 0), config.admin());
     }
 
@@ -223,7 +224,7 @@ class SynapseConfigLoaderTest {
     void statsdMayBeHostAndPortText() {
         SynapseConfig config = load(MINIMAL_SERVICE + "recording: {id: statsd}\nstatsd: 'localhost:8125'\n")
                 .config();
-        assertEquals(Optional.of(new StatsdConfig("localhost", 8125)), config.statsd());
+        assertEquals(Optional.of(new StatsdTarget("localhost", 8125)), config.statsd());
     }
 
     @Test
@@ -233,6 +234,8 @@ class SynapseConfigLoaderTest {
                 haproxy:
                   state_file_path: /var/lib/synapse/state.json
                   state_file_ttl: 600
+                  reload_command: "true"
+                  socket_file_path: /var/lib/synapse/haproxy.sock
                   global: []
                   defaults: []
                 """)
