@@ -67,10 +67,10 @@ public final class SynapseBench {
             reload.print("dynamic_servers: false");
             System.out.println("   wrk errors, dynamic: " + dynamic.wrk.failedDetail());
             System.out.println("   wrk errors, dynamic_servers: false: " + reload.wrk.failedDetail());
-            System.out.println(
-                    "   plus one Java client without keep-alive: dynamic " + dynamic.probeOk() + " ok, errors "
-                            + dynamic.probeErrors() + "; dynamic_servers: false " + reload.probeOk() + " ok, errors "
-                            + reload.probeErrors());
+            System.out.println("   plus one Java client (HttpURLConnection) beside wrk: dynamic " + dynamic.probeOk()
+                    + " ok, errors "
+                    + dynamic.probeErrors() + "; dynamic_servers: false " + reload.probeOk() + " ok, errors "
+                    + reload.probeErrors());
             Latencies firstDynamic = bench.firstRequest("  dynamic_servers: true\n", 0);
             Latencies firstReload = bench.firstRequest("  dynamic_servers: false\n  restart_interval: 2\n", 2_200);
             System.out.println();
