@@ -1,9 +1,7 @@
 package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
-import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
-import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.DesiredState;
 import java.time.Clock;
@@ -103,16 +101,6 @@ public final class HaproxyGenerator implements ConfigGenerator {
             return Map.of("state", lifecycle.get().name().toLowerCase(java.util.Locale.ROOT));
         }
         return call(reconciliation::status);
-    }
-
-    /** The last model applied, for tests and tools. */
-    Optional<HaproxyModel> lastModel() {
-        return call(() -> Optional.ofNullable(reconciliation.lastModel()));
-    }
-
-    /** The managed HAProxy, if any (tests stop it with this). */
-    Optional<ManagedHaproxy> managedHaproxy() {
-        return reconciliation == null ? Optional.empty() : reconciliation.managed();
     }
 
     @Override

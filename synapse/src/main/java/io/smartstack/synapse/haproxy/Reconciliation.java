@@ -1,19 +1,14 @@
 package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
-import io.smartstack.synapse.haproxy.process.CommandResult;
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
 import io.smartstack.synapse.haproxy.render.ServerModel;
-import io.smartstack.synapse.haproxy.runtime.Plan;
-import io.smartstack.synapse.haproxy.runtime.Planner;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason.Kind;
-import io.smartstack.synapse.haproxy.runtime.RuntimeCommand;
-import io.smartstack.synapse.haproxy.runtime.RuntimeParsers;
 import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.StructureDiff;
@@ -27,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,11 +52,10 @@ final class Reconciliation {
     private final Optional<ManagedHaproxy> managed;
     private final Reloads reloads;
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
-    private final Set<String> loggedNotes = new LinkedHashSet<>();
+    private final RuntimeSync runtimeSync;
     private DesiredState lastDesired;
     private HaproxyModel lastModel;
     private String baseline;
-    private Boolean dynamicServers;
     private boolean prometheusExporter;
     private boolean managedStarted;
     private int restarts;
@@ -91,12 +84,13 @@ final class Reconciliation {
                     .forEach(socket -> endpoints.add(new RuntimeEndpoint(new UnixSocketRuntimeApi(socket), metrics)));
         }
         this.managed = settings.managed().map(m -> new ManagedHaproxy(m, files.configFile()));
-        this.dynamicServers = settings.runtime().dynamicServers().orElse(null);
+        this.runtimeSync = new RuntimeSync(settings, clock, endpoints);
         this.reloads = new Reloads(settings, metrics, clock, executor, managed, endpoints, this::afterReload);
     }
 
     void start() {
-        prometheusExporter = detectPrometheusExporter();
+        prometheusExporter = HaproxyBuild.hasPrometheusExporter(
+                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy"));
         managed.ifPresent(haproxy -> haproxy.adopt().ifPresent(pid -> {
             managedStarted = true;
             LOG.info("adopted the running HAProxy (master pid {}) started earlier", pid);
@@ -111,7 +105,7 @@ final class Reconciliation {
         }
         boolean running = managed.map(ManagedHaproxy::isAlive).orElse(true);
         List<ReloadReason> reasons = new ArrayList<>();
-        Map<RuntimeEndpoint, RuntimeState> states = running ? readRuntime(reasons) : Map.of();
+        Map<RuntimeEndpoint, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
         HaproxyModel model = build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
         rememberIds(model);
@@ -127,7 +121,7 @@ final class Reconciliation {
         if (settings.runtime().doSocket()) {
             // servers first: they take effect at once; the file follows, validated
             for (Map.Entry<RuntimeEndpoint, RuntimeState> entry : states.entrySet()) {
-                more |= runPlan(entry.getKey(), entry.getValue(), model, reasons);
+                more |= runtimeSync.run(entry.getKey(), entry.getValue(), model, reasons);
             }
         } else if (!before.equals(text)) {
             reasons.add(new ReloadReason(Kind.NO_SOCKET, "the config changed and do_socket is false"));
@@ -173,30 +167,6 @@ final class Reconciliation {
         if (followUp == null && lastDesired != null) {
             followUp = executor.schedule(this::followUp, 0, TimeUnit.MILLISECONDS);
         }
-    }
-
-    private Map<RuntimeEndpoint, RuntimeState> readRuntime(List<ReloadReason> reasons) {
-        Map<RuntimeEndpoint, RuntimeState> states = new LinkedHashMap<>();
-        for (RuntimeEndpoint endpoint : endpoints) {
-            try {
-                if (dynamicServers == null) {
-                    int[] version = RuntimeParsers.version(endpoint.info());
-                    dynamicServers = version[0] > 2 || (version[0] == 2 && version[1] >= 5);
-                    LOG.info(
-                            "HAProxy {}.{} on {}: dynamic servers {}",
-                            version[0],
-                            version[1],
-                            endpoint.name(),
-                            dynamicServers ? "on" : "off");
-                }
-                states.put(endpoint, endpoint.read());
-            } catch (IOException | RuntimeException e) {
-                reasons.add(new ReloadReason(
-                        Kind.RUNTIME_UNAVAILABLE,
-                        "the runtime API on " + endpoint.name() + " is unavailable: " + e.getMessage()));
-            }
-        }
-        return states;
     }
 
     private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
@@ -265,47 +235,6 @@ final class Reconciliation {
     }
 
     /** Runs the plan on one endpoint; true when a follow-up pass is needed. */
-    private boolean runPlan(
-            RuntimeEndpoint endpoint, RuntimeState state, HaproxyModel model, List<ReloadReason> reasons) {
-        Planner.Options options = new Planner.Options(
-                Boolean.TRUE.equals(dynamicServers), settings.runtime().drainTimeout());
-        Plan plan = Planner.plan(state, model, options, endpoint.draining(), clock.instant());
-        plan.notes().stream().filter(loggedNotes::add).forEach(note -> LOG.info("{}", note));
-        if (loggedNotes.size() > 10_000) {
-            loggedNotes.clear();
-        }
-        endpoint.draining(plan.draining());
-        reasons.addAll(plan.reloadReasons());
-        boolean more = plan.followUp();
-        try {
-            List<String> failures = endpoint.send(plan.commands());
-            for (String failure : failures) {
-                if (failure.startsWith("'del server")) {
-                    more = true;
-                } else {
-                    reasons.add(new ReloadReason(Kind.RUNTIME_FAILURE, "runtime command " + failure));
-                }
-            }
-            logCommands(plan.commands());
-        } catch (IOException e) {
-            reasons.add(new ReloadReason(
-                    Kind.RUNTIME_UNAVAILABLE, "runtime API on " + endpoint.name() + " failed: " + e.getMessage()));
-        }
-        return more;
-    }
-
-    private static void logCommands(List<RuntimeCommand> commands) {
-        for (RuntimeCommand command : commands) {
-            if (command instanceof RuntimeCommand.AddServer
-                    || command instanceof RuntimeCommand.DelServer
-                    || command instanceof RuntimeCommand.SetState) {
-                LOG.info("runtime: {}", command.wire());
-            } else {
-                LOG.debug("runtime: {}", command.wire());
-            }
-        }
-    }
-
     void watchManaged() {
         ManagedHaproxy haproxy = managed.orElseThrow();
         if (!managedStarted || haproxy.isAlive()) {
@@ -330,14 +259,6 @@ final class Reconciliation {
         return renderer.render(ModelBuilder.build(context, desired, new ServiceSettingsCache().settingsFor(desired)));
     }
 
-    HaproxyModel lastModel() {
-        return lastModel;
-    }
-
-    Optional<ManagedHaproxy> managed() {
-        return managed;
-    }
-
     Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         Optional<RuntimeState> runtime = Optional.empty();
@@ -352,29 +273,12 @@ final class Reconciliation {
         }
         status.put("services", lastModel == null ? Map.of() : StatusView.services(lastModel, runtime));
         status.putAll(reloads.status());
-        status.put("dynamicServers", Boolean.TRUE.equals(dynamicServers));
+        status.put("dynamicServers", runtimeSync.dynamicServers());
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         status.put("restarts", restarts);
         managed.ifPresent(haproxy -> status.put("masterPid", haproxy.masterPid()));
         return status;
-    }
-
-    private boolean detectPrometheusExporter() {
-        String haproxy =
-                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy");
-        if (io.smartstack.synapse.haproxy.config.ExecutableLookup.resolve(haproxy)
-                .isEmpty()) {
-            return false;
-        }
-        try {
-            return CommandResult.run(List.of(haproxy, "-vv"), Duration.ofSeconds(10))
-                    .output()
-                    .contains("prometheus-exporter");
-        } catch (IOException e) {
-            LOG.debug("cannot run {} -vv: {}", haproxy, e.getMessage());
-            return false;
-        }
     }
 
     void close() {

@@ -161,8 +161,4 @@ final class Reloads {
         status.put("lastReloads", last);
         return status;
     }
-
-    int count() {
-        return count;
-    }
 }

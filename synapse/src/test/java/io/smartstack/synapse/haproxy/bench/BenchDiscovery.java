@@ -65,7 +65,9 @@ final class BenchDiscovery implements AutoCloseable {
                 try {
                     generator.apply(snapshot());
                 } catch (RuntimeException e) {
-                    System.err.println("apply failed: " + e);
+                    if (!reconciler.isShutdown()) {
+                        System.err.println("apply failed: " + e);
+                    }
                 }
             });
         }

@@ -65,8 +65,12 @@ public final class SynapseBench {
                     Locale.ROOT, "   %-22s %12s %10s %10s %9s%n", "strategy", "requests", "failed", "reloads", "req/s");
             dynamic.print("dynamic servers");
             reload.print("dynamic_servers: false");
-            System.out.println("   dynamic wrk errors: " + dynamic.wrk.failedDetail() + "; reload wrk errors: "
-                    + reload.wrk.failedDetail());
+            System.out.println("   wrk errors, dynamic: " + dynamic.wrk.failedDetail());
+            System.out.println("   wrk errors, dynamic_servers: false: " + reload.wrk.failedDetail());
+            System.out.println("   plus one Java client (HttpURLConnection) beside wrk: dynamic " + dynamic.probeOk()
+                    + " ok, errors "
+                    + dynamic.probeErrors() + "; dynamic_servers: false " + reload.probeOk() + " ok, errors "
+                    + reload.probeErrors());
             Latencies firstDynamic = bench.firstRequest("  dynamic_servers: true\n", 0);
             Latencies firstReload = bench.firstRequest("  dynamic_servers: false\n  restart_interval: 2\n", 2_200);
             System.out.println();
@@ -209,7 +213,7 @@ public final class SynapseBench {
         }
     }
 
-    record Churn(Wrk wrk, int reloads, int seconds) {
+    record Churn(Wrk wrk, int reloads, int seconds, long probeOk, Map<String, Long> probeErrors) {
         void print(String strategy) {
             System.out.printf(
                     Locale.ROOT,
@@ -241,6 +245,7 @@ public final class SynapseBench {
             }
             probeUntil(() -> !Traffic.once(port).startsWith("error"));
             int reloadsBefore = rig.haproxy.masterReloads();
+            Traffic probe = new Traffic(port).start(1);
             Process wrk = Wrk.start(port, seconds, 20);
             long interval = TimeUnit.SECONDS.toNanos(seconds - 4) / changes;
             long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -277,8 +282,9 @@ public final class SynapseBench {
                 }
             }
             Wrk result = Wrk.finish(wrk);
+            probe.close();
             Thread.sleep(3000); // let the last deferred reload happen before counting
-            return new Churn(result, rig.haproxy.masterReloads() - reloadsBefore, seconds);
+            return new Churn(result, rig.haproxy.masterReloads() - reloadsBefore, seconds, probe.ok(), probe.errors());
         }
     }
 

@@ -17,15 +17,38 @@ record Wrk(
         String output) {
 
     String failedDetail() {
+        String samples = output.lines()
+                .filter(line -> line.startsWith("failed answer: "))
+                .map(line -> line.substring("failed answer: ".length()))
+                .distinct()
+                .limit(3)
+                .toList()
+                .toString();
         return "connect " + connectErrors + ", read " + readErrors + ", write " + writeErrors + ", timeout " + timeouts
-                + ", non-2xx/3xx " + non2xx;
+                + ", non-2xx/3xx " + non2xx + (non2xx > 0 ? ", e.g. " + samples : "");
     }
 
     long failed() {
         return connectErrors + readErrors + writeErrors + timeouts + non2xx;
     }
 
+    /** Prints the first failed answers of each wrk thread, so their status and body can be reported. */
+    private static final String SCRIPT = String.join(
+            "\n",
+            "local shown = 0",
+            "response = function(status, headers, body)",
+            "  if status >= 400 and shown < 3 then",
+            "    shown = shown + 1",
+            "    io.write('failed answer: ' .. status .. ' ' .. string.sub(body, 1, 60):gsub('%s+', ' ') .. '\\n')",
+            "    io.flush()",
+            "  end",
+            "end",
+            "");
+
     static Process start(int port, int seconds, int connections) throws IOException {
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("wrk", ".lua");
+        java.nio.file.Files.writeString(script, SCRIPT);
+        script.toFile().deleteOnExit();
         return new ProcessBuilder(List.of(
                         "wrk",
                         "-t2",
@@ -33,6 +56,8 @@ record Wrk(
                         "-d" + seconds + "s",
                         "--timeout",
                         "5s",
+                        "-s",
+                        script.toString(),
                         "http://127.0.0.1:" + port + "/"))
                 .redirectErrorStream(true)
                 .start();

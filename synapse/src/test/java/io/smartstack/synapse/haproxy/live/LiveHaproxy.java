@@ -96,11 +96,23 @@ public final class LiveHaproxy implements AutoCloseable {
         return Long.parseLong(RuntimeParsers.info(runtime("show info")).get("Pid"));
     }
 
+    /** The master's {@code show proc}, retried for up to 5 s while the master re-executes (a reload). */
     public ProcessList processes() {
-        try {
-            return new MasterCli(directory.resolve("haproxy-master.sock")).showProc();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                return new MasterCli(directory.resolve("haproxy-master.sock")).showProc();
+            } catch (IOException | IllegalArgumentException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("master CLI does not answer: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(interrupted);
+                }
+            }
         }
     }
 

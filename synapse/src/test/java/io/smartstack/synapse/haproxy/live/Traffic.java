@@ -16,6 +16,7 @@ public final class Traffic implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final Map<String, Long> errors = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread[] threads = new Thread[0];
 
     public Traffic(int port) {
@@ -73,6 +74,11 @@ public final class Traffic implements AutoCloseable {
 
     public long ok() {
         return ok.get();
+    }
+
+    /** Failed requests by kind ({@code error 503}, {@code error ConnectException}, ...). */
+    public Map<String, Long> errors() {
+        return Map.copyOf(errors);
     }
 
     public long failed() {

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The install flow with the real {@code haproxy -c}. */
 class ConfigInstallerTest {
+    /** Checked only ({@code haproxy -c} binds nothing), so a fixed port is harmless. */
     private static final String VALID = "global\n\tmaxconn 10\ndefaults\n\tmode http\n\ttimeout client 1s\n"
-            + "\ttimeout server 1s\n\ttimeout connect 1s\nbackend web\n\tserver a 127.0.0.1:9 id 1\n";
+            + "\ttimeout server 1s\n\ttimeout connect 1s\nfrontend web\n\tbind 127.0.0.1:1\n\tdefault_backend web\n"
+            + "backend web\n\tserver a 127.0.0.1:9 id 1\n";
 
     @TempDir
     Path directory;
