@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class SettingsReader {
     static final int DEFAULT_MAX_SERVER_ID = 65535;
-    public static final int DEFAULT_STATUS_PORT = 3211;
+    public static final int DEFAULT_STATUS_PORT = 3212;
 
     private SettingsReader() {}
 
@@ -56,7 +56,7 @@ public final class SettingsReader {
         node.accept("shared_frontend");
         boolean useNerveWeights = node.bool("use_nerve_weights", false);
         Optional<Path> templatePath = node.optionalString("template_path").map(Path::of);
-        Optional<StatusPage> statusPage = readStatusPage(node);
+        Optional<StatusPage> statusPage = readStatusPage(node, extra);
         Optional<Managed> managed = manage ? Optional.of(readManaged(node, directory)) : Optional.empty();
         if (!manage) {
             node.accept("haproxy_path", "pid_file_path", "master_socket_path", "health_interval");
@@ -137,14 +137,25 @@ public final class SettingsReader {
         return new Reloads(doReloads, command, interval, jitter);
     }
 
-    private static Optional<StatusPage> readStatusPage(ConfigNode node) {
+    /**
+     * The status page Synapse adds, unless turned off ({@code stats_port: null}) or, without an explicit
+     * {@code stats_port}, unless one of the user's extra sections already serves one (the originals'
+     * examples have {@code listen stats :3212}; a second page on the same port would not start).
+     */
+    private static Optional<StatusPage> readStatusPage(ConfigNode node, Map<String, List<String>> extraSections) {
         String address = node.string("stats_bind_address", "127.0.0.1");
         if (node.has("stats_port") && node.raw().get("stats_port").isNull()) {
             node.accept("stats_port");
             return Optional.empty();
         }
-        int port = node.optionalPort("stats_port").orElse(DEFAULT_STATUS_PORT);
-        return Optional.of(new StatusPage(address, port));
+        Optional<Integer> port = node.optionalPort("stats_port");
+        boolean userHasStatusPage = extraSections.values().stream()
+                .flatMap(List::stream)
+                .anyMatch(line -> line.trim().startsWith("stats enable"));
+        if (port.isEmpty() && userHasStatusPage) {
+            return Optional.empty();
+        }
+        return Optional.of(new StatusPage(address, port.orElse(DEFAULT_STATUS_PORT)));
     }
 
     private static Managed readManaged(ConfigNode node, Path directory) {

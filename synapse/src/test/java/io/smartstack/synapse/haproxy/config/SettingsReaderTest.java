@@ -47,9 +47,20 @@ class SettingsReaderTest {
         assertEquals(Duration.ofDays(1), settings.stateFileTtl());
         assertEquals(Optional.empty(), settings.runtime().dynamicServers());
         assertEquals(Duration.ofSeconds(10), settings.runtime().drainTimeout());
-        assertEquals(Optional.of(new HaproxySettings.StatusPage("127.0.0.1", 3211)), settings.statusPage());
+        assertEquals(Optional.of(new HaproxySettings.StatusPage("127.0.0.1", 3212)), settings.statusPage());
         assertEquals(Optional.empty(), settings.managed());
         assertFalse(settings.useNerveWeights());
+    }
+
+    @Test
+    void theStatusPageIsNotAddedBesideTheUsersOwnUnlessAPortIsGiven() {
+        String base = "haproxy: {global: [], defaults: [], reload_command: r, socket_file_path: /s, "
+                + "extra_sections: {'listen stats :3212': [mode http, stats enable, stats uri /]}";
+        assertEquals(Optional.empty(), read(base + "}").statusPage());
+        assertEquals(
+                Optional.of(new HaproxySettings.StatusPage("127.0.0.1", 3300)),
+                read(base + ", stats_port: 3300}").statusPage());
+        assertEquals(Optional.empty(), read(base + ", stats_port: null}").statusPage());
     }
 
     @Test
