@@ -42,6 +42,31 @@ class LaunchersTest {
     }
 
     @Test
+    void jsonLogFormatWritesOneJsonObjectPerLogLine() throws Exception {
+        int port = FreePorts.next();
+        try (ExternalProcess zookeeper = Launchers.start(
+                        "zookeeper-dev",
+                        "zookeeper-dev-json",
+                        List.of("--port", Integer.toString(port)),
+                        temp,
+                        java.util.Map.of("SMARTSTACK_LOG_FORMAT", "json"))
+                .awaitPort(port, Duration.ofSeconds(60))) {
+            List<String> logLines = zookeeper
+                    .logText()
+                    .lines()
+                    .filter(line -> !line.startsWith("ZooKeeper (development) listening"))
+                    .toList();
+            assertThat(logLines).isNotEmpty();
+            for (String line : logLines) {
+                com.fasterxml.jackson.databind.JsonNode entry =
+                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                assertThat(entry.has("level")).as(line).isTrue();
+                assertThat(entry.get("formattedMessage").asText()).as(line).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void demoServiceNamesTheInstanceAndItsHealthCanBeMadeToFail() throws Exception {
         int port = FreePorts.next();
         String base = "http://127.0.0.1:" + port;
