@@ -1,0 +1,72 @@
+package io.smartstack.it.support;
+
+import io.smartstack.testing.FreePorts;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The common HTTP setup of the scenarios: demo services {@code web-1..n}, each with its own Nerve
+ * registering service {@code web}, and one Synapse routing {@code 127.0.0.1:<frontend port>} to them.
+ */
+public final class WebStack {
+    public static final String SERVICE = "web";
+
+    private final Stack stack;
+    private final int frontendPort = FreePorts.next();
+    private final List<Instance> instances = new ArrayList<>();
+    private SynapseProcess synapse;
+
+    public WebStack(Stack stack) {
+        this.stack = stack;
+    }
+
+    public record Instance(DemoService service, NerveProcess nerve) {
+        public String name() {
+            return service.name();
+        }
+    }
+
+    /** Starts demo service {@code name} and a Nerve beside it. */
+    public Instance addInstance(String name, Stack.NerveTiming timing) {
+        DemoService service = stack.demoService(name);
+        NerveProcess nerve = stack.nerve(name, stack.httpService(SERVICE, service.port(), timing));
+        Instance instance = new Instance(service, nerve);
+        instances.add(instance);
+        return instance;
+    }
+
+    /** Starts Synapse; {@code serverOptions} go on every server line (e.g. HAProxy health checks), may be empty. */
+    public SynapseProcess startSynapse(String serverOptions) {
+        String options = serverOptions.isEmpty() ? "" : "\n      server_options: " + serverOptions;
+        synapse = stack.synapse(
+                """
+                  %s:
+                    discovery: %s
+                    haproxy:
+                      port: %d
+                      bind_address: 127.0.0.1
+                      listen:
+                        - mode http
+                        - option httpchk GET /health%s
+                """
+                        .formatted(SERVICE, stack.discovery(SERVICE), frontendPort, options));
+        return synapse;
+    }
+
+    public SynapseProcess synapse() {
+        return synapse;
+    }
+
+    public List<Instance> instances() {
+        return instances;
+    }
+
+    /** The service as applications use it: through the local HAProxy. */
+    public String url() {
+        return "http://127.0.0.1:" + frontendPort + "/";
+    }
+
+    public int frontendPort() {
+        return frontendPort;
+    }
+}
