@@ -92,11 +92,17 @@ public final class Stack implements AutoCloseable {
 
     /** A Nerve {@code services:} entry for an HTTP service checked on {@code /health}. */
     public String httpService(String service, int port, NerveTiming timing) {
-        return service(
+        return httpService(service, port, timing, "");
+    }
+
+    /** As {@link #httpService(String, int, NerveTiming)} with extra keys of the entry (e.g. {@code labels: {az: a}}). */
+    public String httpService(String service, int port, NerveTiming timing, String extraKeys) {
+        String entry = service(
                 service,
                 port,
                 timing,
                 "{type: http, uri: /health, timeout: 0.5, rise: 1, fall: %d}".formatted(timing.fall()));
+        return extraKeys.isEmpty() ? entry : entry + "    " + extraKeys + "\n";
     }
 
     /** A Nerve {@code services:} entry with one check given as a YAML flow map. */

@@ -48,6 +48,18 @@ public final class SynapseProcess implements AutoCloseable {
         process.kill();
     }
 
+    public Path config() {
+        return config;
+    }
+
+    /** SIGHUP: Synapse re-reads its config file. */
+    public void hangUp() throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+        if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+        }
+    }
+
     public String adminUrl() {
         return "http://127.0.0.1:" + adminPort;
     }

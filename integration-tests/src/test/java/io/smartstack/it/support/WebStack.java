@@ -28,8 +28,13 @@ public final class WebStack {
 
     /** Starts demo service {@code name} and a Nerve beside it. */
     public Instance addInstance(String name, Stack.NerveTiming timing) {
+        return addInstance(name, timing, "");
+    }
+
+    /** As {@link #addInstance(String, Stack.NerveTiming)} with extra keys of Nerve's service entry. */
+    public Instance addInstance(String name, Stack.NerveTiming timing, String extraKeys) {
         DemoService service = stack.demoService(name);
-        NerveProcess nerve = stack.nerve(name, stack.httpService(SERVICE, service.port(), timing));
+        NerveProcess nerve = stack.nerve(name, stack.httpService(SERVICE, service.port(), timing, extraKeys));
         Instance instance = new Instance(service, nerve);
         instances.add(instance);
         return instance;
