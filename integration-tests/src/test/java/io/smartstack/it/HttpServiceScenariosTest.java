@@ -185,9 +185,6 @@ class HttpServiceScenariosTest {
     }
 
     private void awaitAnswering(String... instances) {
-        await().atMost(ROUTED)
-                .pollInterval(Duration.ofMillis(200))
-                .until(() ->
-                        Traffic.spread(web.url(), 4 * instances.length).keySet().equals(java.util.Set.of(instances)));
+        web.awaitAnswering(ROUTED, instances);
     }
 }

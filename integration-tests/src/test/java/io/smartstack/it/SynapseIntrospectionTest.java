@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +115,8 @@ class SynapseIntrospectionTest {
         WebStack.Instance two = web.addInstance("web-2", NerveTiming.FAST, "labels: {az: zone-b}");
         awaitAnswering("web-1", "web-2");
         await().atMost(ROUTED).until(() -> haproxyStates(synapse).equals(List.of("up", "up")));
+        await().atMost(ROUTED).until(() -> synapse.backends(WebStack.SERVICE).stream()
+                .allMatch(b -> b.path("haproxy").path("lastCheck").asText().equals("L7OK")));
         Traffic.spread(web.url(), 10);
 
         JsonNode status = synapse.status();
@@ -265,9 +266,6 @@ class SynapseIntrospectionTest {
     }
 
     private void awaitAnswering(String... instances) {
-        await().atMost(ROUTED)
-                .pollInterval(Duration.ofMillis(200))
-                .until(() ->
-                        Traffic.spread(web.url(), 4 * instances.length).keySet().equals(Set.of(instances)));
+        web.awaitAnswering(ROUTED, instances);
     }
 }

@@ -195,6 +195,30 @@ public final class Stack implements AutoCloseable {
         return resource;
     }
 
+    /** The last {@code lines} lines of every log of this stack, to explain a failure. */
+    public String logTails(int lines) {
+        StringBuilder text = new StringBuilder();
+        try (var files = Files.list(logs)) {
+            for (Path log : files.sorted().toList()) {
+                List<String> all = Files.readAllLines(log);
+                text.append("\n--- ")
+                        .append(log.getFileName())
+                        .append(" (last ")
+                        .append(lines)
+                        .append(" lines)\n");
+                all.subList(Math.max(0, all.size() - lines), all.size())
+                        .forEach(line -> text.append(line).append('\n'));
+            }
+        } catch (IOException e) {
+            text.append("(cannot read logs in ")
+                    .append(logs)
+                    .append(": ")
+                    .append(e)
+                    .append(")");
+        }
+        return text.toString();
+    }
+
     static String seconds(Duration duration) {
         return (duration.toMillis() / 1000.0) + "";
     }

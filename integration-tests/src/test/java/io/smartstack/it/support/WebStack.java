@@ -1,6 +1,7 @@
 package io.smartstack.it.support;
 
 import io.smartstack.testing.FreePorts;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,6 +70,35 @@ public final class WebStack {
     /** The service as applications use it: through the local HAProxy. */
     public String url() {
         return "http://127.0.0.1:" + frontendPort + "/";
+    }
+
+    /** Waits until requests through HAProxy are answered by exactly {@code names}; on a timeout, fails with the logs. */
+    public void awaitAnswering(Duration timeout, String... names) {
+        java.util.Set<String> expected = java.util.Set.of(names);
+        java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Integer>> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        last.set(Traffic.spread(url(), 4 * names.length));
+                        return last.get().keySet().equals(expected);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "not answered by exactly " + expected + " within " + timeout + "; last spread " + last.get()
+                            + "; Synapse status: " + (synapse == null ? "-" : safeStatus()) + stack.logTails(40),
+                    e);
+        }
+    }
+
+    private String safeStatus() {
+        try {
+            return synapse.status().toString();
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e.getMessage() + ")";
+        }
     }
 
     public int frontendPort() {
