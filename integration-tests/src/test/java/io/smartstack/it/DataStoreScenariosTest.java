@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.NerveProcess;
 import io.smartstack.it.support.Stack;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.ZooKeeperProcess;
-import io.smartstack.testing.FreePorts;
 import io.smartstack.testing.RabbitMqServer;
 import io.smartstack.testing.RedisServer;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class DataStoreScenariosTest {
 
     @BeforeAll
     static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(FreePorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
+        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
     }
 
     @AfterAll
@@ -71,7 +71,7 @@ class DataStoreScenariosTest {
         try (RedisServer master = RedisServer.start(temp.resolve("redis-master"));
                 RedisServer replica = RedisServer.startReplicaOf(master, temp.resolve("redis-replica"))) {
             String check = "{type: redis, require_master: true, timeout: 0.5, rise: 1, fall: 1}";
-            int frontend = FreePorts.next();
+            int frontend = ListenPorts.next();
             SynapseProcess synapse = stack.synapse(tcpService("redis", frontend, ""));
             stack.nerve("redis-master", stack.service("redis", master.port(), TIMING, check));
             NerveProcess replicaNerve =
@@ -120,7 +120,7 @@ class DataStoreScenariosTest {
     @Test
     void stoppingRabbitMqTakesItsBackendOut() throws Exception {
         try (RabbitMqServer broker = RabbitMqServer.start(temp.resolve("rabbitmq"))) {
-            int frontend = FreePorts.next();
+            int frontend = ListenPorts.next();
             SynapseProcess synapse = stack.synapse(tcpService("amqp", frontend, "    use_previous_backends: false\n"));
             stack.nerve(
                     "rabbit-1",

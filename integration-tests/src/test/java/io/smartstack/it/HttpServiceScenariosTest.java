@@ -3,6 +3,7 @@ package io.smartstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.ManagedHaproxy;
 import io.smartstack.it.support.Stack;
 import io.smartstack.it.support.Stack.NerveTiming;
@@ -10,7 +11,6 @@ import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
 import io.smartstack.it.support.ZooKeeperProcess;
-import io.smartstack.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ class HttpServiceScenariosTest {
 
     @BeforeAll
     static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(FreePorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
+        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
     }
 
     @AfterAll

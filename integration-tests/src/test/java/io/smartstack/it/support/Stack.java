@@ -1,7 +1,6 @@
 package io.smartstack.it.support;
 
 import io.smartstack.testing.ExternalProcess;
-import io.smartstack.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ public final class Stack implements AutoCloseable {
 
     public ZooKeeperProcess startZooKeeper() {
         ZooKeeperProcess zooKeeper =
-                own(ZooKeeperProcess.start(FreePorts.next(), directory.resolve("zookeeper"), logs));
+                own(ZooKeeperProcess.start(ListenPorts.next(), directory.resolve("zookeeper"), logs));
         zooKeeperConnect = zooKeeper.connectString();
         return zooKeeper;
     }
@@ -82,7 +81,7 @@ public final class Stack implements AutoCloseable {
 
     /** Starts {@code bin/nerve} with the given {@code services:} entries (YAML, indented by four spaces). */
     public NerveProcess nerve(String instanceId, String servicesYaml) {
-        int admin = FreePorts.next();
+        int admin = ListenPorts.next();
         String config = "instance_id: " + instanceId + "\n"
                 + "admin: {bind: 127.0.0.1, port: " + admin + "}\n"
                 + "services:\n" + servicesYaml;
@@ -134,8 +133,8 @@ public final class Stack implements AutoCloseable {
      * {@link #discovery(String)} for their {@code discovery} lines.
      */
     public SynapseProcess synapse(String servicesYaml) {
-        int admin = FreePorts.next();
-        int stats = FreePorts.next();
+        int admin = ListenPorts.next();
+        int stats = ListenPorts.next();
         Path haproxy = directory.resolve("haproxy");
         String config =
                 """
