@@ -16,9 +16,10 @@ import java.util.Optional;
  * generators' views merged in, last change, registry connection states.
  *
  * <p>Merging: a generator whose {@code status()} is a map with a {@code services} map contributes
- * {@code services.<service>} as the service's {@code <generator>} field, and, when that holds a
- * {@code servers} map keyed by server name ({@code <name>_<host>:<port>}), each entry as the matching
- * backend's {@code <generator>} field. The rest of its status appears under {@code generators.<name>}.
+ * {@code services.<service>} as the service's {@code <generator>} field, and, when that holds
+ * {@code servers} (a map keyed by server name {@code <name>_<host>:<port>}, or a list of maps whose
+ * {@code name} is the server name, as the haproxy generator's), each entry as the matching backend's
+ * {@code <generator>} field. The rest of its status appears under {@code generators.<name>}.
  */
 public final class StatusJson {
     private StatusJson() {}
@@ -76,16 +77,27 @@ public final class StatusJson {
         List<Object> backends = new ArrayList<>();
         for (Backend backend : service.backends()) {
             Map<String, Object> entry = backend(backend);
-            views.forEach((name, view) -> {
-                if (view.get("servers") instanceof Map<?, ?> servers && servers.get(backend.serverName()) != null) {
-                    entry.put(name, servers.get(backend.serverName()));
-                }
-            });
+            views.forEach((name, view) ->
+                    serverView(view.get("servers"), backend.serverName()).ifPresent(server -> entry.put(name, server)));
             backends.add(entry);
         }
         node.put("backends", backends);
         views.forEach(node::put);
         return node;
+    }
+
+    /** The entry for {@code serverName} in a {@code servers} map keyed by server name, or list of maps with a {@code name}. */
+    private static Optional<Object> serverView(Object servers, String serverName) {
+        if (servers instanceof Map<?, ?> byName) {
+            return Optional.ofNullable(byName.get(serverName));
+        }
+        if (servers instanceof List<?> list) {
+            return list.stream()
+                    .filter(server -> server instanceof Map<?, ?> map && serverName.equals(map.get("name")))
+                    .findFirst()
+                    .map(server -> (Object) server);
+        }
+        return Optional.empty();
     }
 
     private static Optional<Map<?, ?>> serviceView(Object generatorStatus, String service) {
