@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +37,15 @@ public final class Planner {
     /**
      * @param dynamicServers whether servers may be added and deleted at runtime
      * @param drainTimeout how long a drain may wait for sessions to end
+     * @param addresses a host (name or IP address) to the IP address {@code add server} gets; empty
+     *     while a name is not resolved (HAProxy does not resolve names given at runtime)
      */
-    public record Options(boolean dynamicServers, Duration drainTimeout) {}
+    public record Options(boolean dynamicServers, Duration drainTimeout, Function<String, Optional<String>> addresses) {
+        /** Hosts taken as they are (IP addresses). */
+        public Options(boolean dynamicServers, Duration drainTimeout) {
+            this(dynamicServers, drainTimeout, Optional::of);
+        }
+    }
 
     private final Options options;
     private final Instant now;
@@ -117,7 +125,7 @@ public final class Planner {
         }
     }
 
-    /** Adds the server at runtime; false when only a reload can add it. */
+    /** Adds the server at runtime (or once its host name resolves); false when only a reload can add it. */
     private boolean add(ServiceModel service, ServerModel server, ServerRef ref) {
         if (!options.dynamicServers()) {
             reasons.add(new ReloadReason(Kind.NEW_SERVER, "new server " + ref + " and dynamic servers are off"));
@@ -139,7 +147,13 @@ public final class Planner {
             notes.add("server " + ref + " added without " + String.join(", ", dropped)
                     + " (refused for dynamic servers; in effect after the next reload)");
         }
-        commands.add(new AddServer(ref.backend(), ref.server(), server.address(), server.id(), extra.trim()));
+        Optional<String> ip = options.addresses().apply(server.host());
+        if (ip.isEmpty()) {
+            notes.add("server " + ref + " waits for its host name " + server.host() + " to resolve");
+            return true;
+        }
+        String address = (ip.get().contains(":") ? "[" + ip.get() + "]" : ip.get()) + ":" + server.port();
+        commands.add(new AddServer(ref.backend(), ref.server(), address, server.id(), extra.trim()));
         if (translated.check()) {
             commands.add(new EnableHealth(ref.backend(), ref.server()));
         }

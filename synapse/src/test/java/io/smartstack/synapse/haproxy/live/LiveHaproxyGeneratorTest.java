@@ -64,6 +64,24 @@ class LiveHaproxyGeneratorTest {
     }
 
     @Test
+    void aBackendRegisteredWithAHostNameIsAddedAtRuntimeAtItsAddressAndKeepsTheNameInItsServerName() {
+        Backend a = live("a");
+        generator.apply(web(List.of(a)));
+        awaitAnswers(port, 5, java.util.Set.of("a"));
+        int reloads = haproxy.masterReloads();
+        Backend named = backend("named", "localhost", backends.start("named"));
+
+        generator.apply(web(List.of(a, named)));
+
+        awaitAnswers(port, 20, java.util.Set.of("a", "named"));
+        assertEquals(reloads, haproxy.masterReloads());
+        String state = haproxy.runtime("show servers state web");
+        assertTrue(state.contains(" named_localhost:" + named.port() + " 127.0.0.1 "), state);
+        await().atMost(Duration.ofSeconds(5)).until(() -> haproxy.installedConfig()
+                .contains("server named_localhost:" + named.port() + " localhost:"));
+    }
+
+    @Test
     void aDynamicServerReusesIdleConnectionsToItsBackendLikeAConfigFileServer() {
         Backend a = live("a");
         generator.apply(web(List.of(a)));

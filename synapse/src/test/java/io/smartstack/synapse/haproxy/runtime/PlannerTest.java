@@ -77,6 +77,36 @@ class PlannerTest {
     }
 
     @Test
+    void aServerRegisteredByHostNameIsAddedAtItsResolvedAddressOrWaitsForIt() {
+        ServerModel named = new ServerModel(
+                "a_db.example:80",
+                "db.example",
+                80,
+                4,
+                Optional.empty(),
+                "",
+                OptionalInt.empty(),
+                false,
+                BackendOrigin.REGISTRY);
+        Planner.Options resolved = new Planner.Options(
+                true,
+                Duration.ofSeconds(10),
+                host -> host.equals("db.example") ? Optional.of("10.9.8.7") : Optional.empty());
+        Planner.Options unresolved = new Planner.Options(true, Duration.ofSeconds(10), host -> Optional.empty());
+
+        Plan added = Planner.plan(runtime(List.of(), Map.of()), model(true, named), resolved, Map.of(), NOW);
+        Plan waiting = Planner.plan(runtime(List.of(), Map.of()), model(true, named), unresolved, Map.of(), NOW);
+
+        assertEquals(
+                new AddServer("web", "a_db.example:80", "10.9.8.7:80", 4, "pool-max-conn -1 pool-purge-delay 5s"),
+                added.commands().get(0));
+        assertEquals(List.of(), waiting.commands());
+        assertEquals(List.of(), waiting.reloadReasons());
+        assertEquals(
+                List.of("server web/a_db.example:80 waits for its host name db.example to resolve"), waiting.notes());
+    }
+
+    @Test
     void aNewCachedServerIsAddedButLeftInMaintenance() {
         Plan plan =
                 Planner.plan(runtime(List.of(), Map.of()), model(true, server("a", 4, true)), DYNAMIC, Map.of(), NOW);
