@@ -2,30 +2,23 @@ package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
-import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
-import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason.Kind;
-import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.StructureDiff;
 import io.smartstack.synapse.haproxy.runtime.UnixSocketRuntimeApi;
 import io.smartstack.synapse.model.DesiredState;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,26 +32,25 @@ import org.slf4j.LoggerFactory;
 final class Reconciliation {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
     private static final Duration FOLLOW_UP = Duration.ofMillis(200);
+    private static final Duration RESOLVE_REFRESH = Duration.ofMinutes(5);
+    private static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
 
     private final HaproxySettings settings;
     private final HaproxyConfigRenderer renderer;
     private final HaproxyMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService executor;
-    private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final Optional<ConfigInstaller> installer;
     private final Optional<ConfigWriter> writer;
     private final List<RuntimeEndpoint> endpoints = new ArrayList<>();
-    private final Optional<ManagedHaproxy> managed;
+    private final Supervisor supervisor;
+    private final DesiredModels models;
     private final Reloads reloads;
-    private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
+    private final HostResolver resolver;
     private final RuntimeSync runtimeSync;
     private DesiredState lastDesired;
     private HaproxyModel lastModel;
     private String baseline;
-    private boolean prometheusExporter;
-    private boolean managedStarted;
-    private int restarts;
     private ScheduledFuture<?> followUp;
 
     Reconciliation(
@@ -83,18 +75,18 @@ final class Reconciliation {
                     .socketFiles()
                     .forEach(socket -> endpoints.add(new RuntimeEndpoint(new UnixSocketRuntimeApi(socket), metrics)));
         }
-        this.managed = settings.managed().map(m -> new ManagedHaproxy(m, files.configFile()));
-        this.runtimeSync = new RuntimeSync(settings, clock, endpoints);
-        this.reloads = new Reloads(settings, metrics, clock, executor, managed, endpoints, this::afterReload);
+        this.supervisor = new Supervisor(settings, metrics, endpoints);
+        this.models = new DesiredModels(settings);
+        this.resolver = new HostResolver(clock, RESOLVE_REFRESH, RESOLVE_RETRY, this::resolved);
+        this.runtimeSync = new RuntimeSync(settings, clock, endpoints, resolver);
+        this.reloads =
+                new Reloads(settings, metrics, clock, executor, supervisor.managed(), endpoints, this::afterReload);
     }
 
     void start() {
-        prometheusExporter = HaproxyBuild.hasPrometheusExporter(
-                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy"));
-        managed.ifPresent(haproxy -> haproxy.adopt().ifPresent(pid -> {
-            managedStarted = true;
-            LOG.info("adopted the running HAProxy (master pid {}) started earlier", pid);
-        }));
+        models.prometheusExporter(HaproxyBuild.hasPrometheusExporter(
+                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy")));
+        supervisor.adopt();
     }
 
     void apply(DesiredState desired) {
@@ -103,18 +95,17 @@ final class Reconciliation {
             followUp.cancel(false);
             followUp = null;
         }
-        boolean running = managed.map(ManagedHaproxy::isAlive).orElse(true);
+        boolean running = supervisor.running();
         List<ReloadReason> reasons = new ArrayList<>();
         Map<RuntimeEndpoint, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
-        HaproxyModel model = build(desired, states.values().stream().findFirst());
+        HaproxyModel model = models.build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
-        rememberIds(model);
         String before = baseline == null ? installedText() : baseline;
         lastModel = model;
-        if (managed.isPresent() && !managed.get().isAlive()) {
+        if (!running) {
             boolean valid = installNow(text);
             baseline = text;
-            startManaged(valid);
+            supervisor.start(valid);
             return;
         }
         boolean more = false;
@@ -169,35 +160,6 @@ final class Reconciliation {
         }
     }
 
-    private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
-        Map<String, Set<Integer>> reserved = new HashMap<>();
-        Map<String, Map<String, Integer>> running = new HashMap<>();
-        runtime.ifPresent(state -> state.servers().forEach((backend, servers) -> {
-            servers.values().forEach(server -> running.computeIfAbsent(backend, key -> new HashMap<>())
-                    .put(server.name(), server.id()));
-            Set<String> wanted = new HashSet<>();
-            desired.services().values().forEach(service -> service.backends().forEach(b -> wanted.add(b.serverName())));
-            for (RuntimeServer server : servers.values()) {
-                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
-                if (!wanted.contains(server.name())) {
-                    reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
-                }
-            }
-        }));
-        ModelBuilder.Context context =
-                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
-        return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
-    }
-
-    private void rememberIds(HaproxyModel model) {
-        for (HaproxyModel.ServiceModel service : model.services()) {
-            Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
-            for (ServerModel server : service.servers()) {
-                ids.put(server.name(), server.id());
-            }
-        }
-    }
-
     private String installedText() {
         try {
             return installer.isPresent() ? installer.get().installed() : "";
@@ -213,45 +175,27 @@ final class Reconciliation {
                 .orElse(true);
     }
 
-    private void startManaged(boolean configValid) {
-        ManagedHaproxy haproxy = managed.orElseThrow();
-        if (!configValid || !Files.exists(settings.files().configFile())) {
-            LOG.error(
-                    "cannot start HAProxy: no valid config installed at {}",
-                    settings.files().configFile());
-            return;
-        }
+    /** A finished host-name lookup: a pass adds the servers that waited for it. */
+    private void resolved() {
         try {
-            long pid = haproxy.start();
-            managedStarted = true;
-            endpoints.forEach(RuntimeEndpoint::reconnect);
-            LOG.info(
-                    "started HAProxy (master pid {}) on {}",
-                    pid,
-                    settings.files().configFile());
-        } catch (IOException e) {
-            LOG.error("cannot start HAProxy: {}", e.getMessage());
+            executor.execute(this::followUp);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the generator is closing
         }
     }
 
-    /** Runs the plan on one endpoint; true when a follow-up pass is needed. */
     void watchManaged() {
-        ManagedHaproxy haproxy = managed.orElseThrow();
-        if (!managedStarted || haproxy.isAlive()) {
-            return;
+        if (supervisor.restartIfDead(() -> {
+            if (lastModel != null) {
+                installNow(renderer.render(lastModel));
+            }
+        })) {
+            afterReload();
         }
-        restarts++;
-        metrics.restarted();
-        LOG.error("HAProxy (master pid {}) is gone; restarting it", haproxy.masterPid());
-        if (lastModel != null) {
-            installNow(renderer.render(lastModel));
-        }
-        startManaged(Files.exists(settings.files().configFile()));
-        afterReload();
     }
 
     String preview(DesiredState desired) {
-        return renderer.render(build(desired, Optional.empty()));
+        return renderer.render(models.buildOnly(desired, Optional.empty()));
     }
 
     static String renderStandalone(HaproxySettings settings, HaproxyConfigRenderer renderer, DesiredState desired) {
@@ -276,12 +220,12 @@ final class Reconciliation {
         status.put("dynamicServers", runtimeSync.dynamicServers());
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
-        status.put("restarts", restarts);
-        managed.ifPresent(haproxy -> status.put("masterPid", haproxy.masterPid()));
+        supervisor.status(status);
         return status;
     }
 
     void close() {
+        resolver.close();
         writer.ifPresent(ConfigWriter::close);
         endpoints.forEach(RuntimeEndpoint::close);
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads HAProxy when asked, at most once per {@code restart_interval}: requests that arrive in the
- * meantime are coalesced into one deferred reload carrying all their reasons. Just before reloading,
+ * meantime are coalesced into one deferred reload carrying all their reasons, unless a backend would
+ * answer 503 until then ({@code EMPTY_BACKEND}): that reload happens at once. Just before reloading,
  * the running servers' state is written to the server-state file so the new worker keeps it. Runs on
  * the generator's thread.
  */
@@ -85,7 +86,11 @@ final class Reloads {
             return;
         }
         Duration delay = limiter.delay(clock.instant());
+        boolean urgent = reasons.stream().anyMatch(reason -> reason.kind() == ReloadReason.Kind.EMPTY_BACKEND);
         if (delay.isZero()) {
+            reloadNow();
+        } else if (urgent) {
+            LOG.info("reloading before restart_interval has passed: a backend has no server until then");
             reloadNow();
         } else if (deferred == null) {
             LOG.info("reload deferred by {} (restart_interval): {}", delay, pending);

@@ -30,13 +30,15 @@ final class RuntimeSync {
     private final HaproxySettings settings;
     private final Clock clock;
     private final List<RuntimeEndpoint> endpoints;
+    private final HostResolver resolver;
     private final Set<String> loggedNotes = new LinkedHashSet<>();
     private Boolean dynamicServers;
 
-    RuntimeSync(HaproxySettings settings, Clock clock, List<RuntimeEndpoint> endpoints) {
+    RuntimeSync(HaproxySettings settings, Clock clock, List<RuntimeEndpoint> endpoints, HostResolver resolver) {
         this.settings = settings;
         this.clock = clock;
         this.endpoints = endpoints;
+        this.resolver = resolver;
         this.dynamicServers = settings.runtime().dynamicServers().orElse(null);
     }
 
@@ -70,7 +72,7 @@ final class RuntimeSync {
 
     boolean run(RuntimeEndpoint endpoint, RuntimeState state, HaproxyModel model, List<ReloadReason> reasons) {
         Planner.Options options = new Planner.Options(
-                Boolean.TRUE.equals(dynamicServers), settings.runtime().drainTimeout());
+                Boolean.TRUE.equals(dynamicServers), settings.runtime().drainTimeout(), resolver::address);
         Plan plan = Planner.plan(state, model, options, endpoint.draining(), clock.instant());
         plan.notes().stream().filter(loggedNotes::add).forEach(note -> LOG.info("{}", note));
         if (loggedNotes.size() > 10_000) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -27,14 +28,24 @@ import java.util.stream.Collectors;
  * ready and given their weight; servers kept from the state cache are drained then put in
  * maintenance; servers no longer desired are drained, put in maintenance and deleted (dynamic
  * servers) or left in maintenance (the original strategy). A drain ends when the server has no
- * session left or after {@code drainTimeout}. A backend missing from HAProxy needs a reload.
+ * session left or after {@code drainTimeout}. A backend missing from HAProxy needs a reload. A
+ * backend left with no server to route to while its new servers wait for a reload gets an
+ * {@link Kind#EMPTY_BACKEND} reason (that reload must not wait for {@code restart_interval}), and its
+ * removed servers that still take traffic are not drained: the reload removes them.
  */
 public final class Planner {
     /**
      * @param dynamicServers whether servers may be added and deleted at runtime
      * @param drainTimeout how long a drain may wait for sessions to end
+     * @param addresses a host (name or IP address) to the IP address {@code add server} gets; empty
+     *     while a name is not resolved (HAProxy does not resolve names given at runtime)
      */
-    public record Options(boolean dynamicServers, Duration drainTimeout) {}
+    public record Options(boolean dynamicServers, Duration drainTimeout, Function<String, Optional<String>> addresses) {
+        /** Hosts taken as they are (IP addresses). */
+        public Options(boolean dynamicServers, Duration drainTimeout) {
+            this(dynamicServers, drainTimeout, Optional::of);
+        }
+    }
 
     private final Options options;
     private final Instant now;
@@ -77,37 +88,55 @@ public final class Planner {
         }
         Map<String, RuntimeServer> running = runtime.serversOf(backend);
         boolean dynamic = options.dynamicServers() && service.acceptsDynamicServers();
+        int routable = 0;
+        List<String> awaitingReload = new ArrayList<>();
         for (ServerModel server : service.servers()) {
             RuntimeServer current = running.get(server.name());
             ServerRef ref = new ServerRef(backend, server.name());
             if (current == null) {
-                add(service, server, ref);
+                if (!add(service, server, ref) && !server.disabled()) {
+                    awaitingReload.add(server.name());
+                }
             } else if (server.disabled()) {
                 drain(runtime, current, ref, false);
             } else {
                 enable(current, server, ref);
+                routable++;
             }
+        }
+        boolean empty = routable == 0 && !awaitingReload.isEmpty();
+        if (empty) {
+            reasons.add(new ReloadReason(
+                    Kind.EMPTY_BACKEND,
+                    "backend " + backend + " has no server to route to until a reload adds " + awaitingReload));
         }
         Set<String> desiredNames =
                 service.servers().stream().map(ServerModel::name).collect(Collectors.toSet());
         for (RuntimeServer current : running.values()) {
-            if (!desiredNames.contains(current.name())) {
+            if (desiredNames.contains(current.name())) {
+                continue;
+            }
+            if (empty && current.adminState() == AdminState.READY) {
+                // draining the last servers would answer 503 until the reload, which removes them anyway
+                notes.add("server " + backend + "/" + current.name() + " kept until the reload adds its replacements");
+            } else {
                 drain(runtime, current, new ServerRef(backend, current.name()), dynamic);
             }
         }
     }
 
-    private void add(ServiceModel service, ServerModel server, ServerRef ref) {
+    /** Adds the server at runtime (or once its host name resolves); false when only a reload can add it. */
+    private boolean add(ServiceModel service, ServerModel server, ServerRef ref) {
         if (!options.dynamicServers()) {
             reasons.add(new ReloadReason(Kind.NEW_SERVER, "new server " + ref + " and dynamic servers are off"));
-            return;
+            return false;
         }
         if (!service.acceptsDynamicServers()) {
             reasons.add(new ReloadReason(
                     Kind.NEW_SERVER,
                     "new server " + ref + " and the balance algorithm of backend " + ref.backend()
                             + " refuses dynamic servers"));
-            return;
+            return false;
         }
         DynamicOptions translated = DynamicOptions.translate(server.options());
         String extra = translated.options()
@@ -118,13 +147,20 @@ public final class Planner {
             notes.add("server " + ref + " added without " + String.join(", ", dropped)
                     + " (refused for dynamic servers; in effect after the next reload)");
         }
-        commands.add(new AddServer(ref.backend(), ref.server(), server.address(), server.id(), extra.trim()));
+        Optional<String> ip = options.addresses().apply(server.host());
+        if (ip.isEmpty()) {
+            notes.add("server " + ref + " waits for its host name " + server.host() + " to resolve");
+            return true;
+        }
+        String address = (ip.get().contains(":") ? "[" + ip.get() + "]" : ip.get()) + ":" + server.port();
+        commands.add(new AddServer(ref.backend(), ref.server(), address, server.id(), extra.trim()));
         if (translated.check()) {
             commands.add(new EnableHealth(ref.backend(), ref.server()));
         }
         if (!server.disabled()) {
             commands.add(new SetState(ref.backend(), ref.server(), AdminState.READY));
         }
+        return true;
     }
 
     private void enable(RuntimeServer current, ServerModel server, ServerRef ref) {

@@ -11,6 +11,8 @@ public record ReloadReason(Kind kind, String sentence) {
         REMOVED_SECTION,
         CHANGED_SECTION,
         NEW_SERVER,
+        /** Every server the backend should have waits for a reload: it answers 503 until then. */
+        EMPTY_BACKEND,
         SERVER_OPTIONS,
         RUNTIME_FAILURE,
         RUNTIME_UNAVAILABLE,

@@ -67,10 +67,14 @@ public final class SynapseBench {
             reload.print("dynamic_servers: false");
             System.out.println("   wrk errors, dynamic: " + dynamic.wrk.failedDetail());
             System.out.println("   wrk errors, dynamic_servers: false: " + reload.wrk.failedDetail());
-            System.out.println("   plus one Java client (HttpURLConnection) beside wrk: dynamic " + dynamic.probeOk()
-                    + " ok, errors "
-                    + dynamic.probeErrors() + "; dynamic_servers: false " + reload.probeOk() + " ok, errors "
-                    + reload.probeErrors());
+            System.out.println("   plus one Java client (HttpURLConnection, keep-alive) beside wrk: dynamic "
+                    + dynamic.probeOk() + " ok, errors " + dynamic.probeErrors() + "; dynamic_servers: false "
+                    + reload.probeOk() + " ok, errors " + reload.probeErrors());
+            System.out.println(
+                    "   time the loaded backend had no ready server in HAProxy (polled every ~2 ms): dynamic "
+                            + dynamic.emptyBackend() + "; dynamic_servers: false " + reload.emptyBackend());
+            System.out.println("   server-side connections of the loaded backend (since the last reload): dynamic "
+                    + dynamic.connections() + "; dynamic_servers: false " + reload.connections());
             Latencies firstDynamic = bench.firstRequest("  dynamic_servers: true\n", 0);
             Latencies firstReload = bench.firstRequest("  dynamic_servers: false\n  restart_interval: 2\n", 2_200);
             System.out.println();
@@ -213,7 +217,14 @@ public final class SynapseBench {
         }
     }
 
-    record Churn(Wrk wrk, int reloads, int seconds, long probeOk, Map<String, Long> probeErrors) {
+    record Churn(
+            Wrk wrk,
+            int reloads,
+            int seconds,
+            long probeOk,
+            Map<String, Long> probeErrors,
+            String emptyBackend,
+            String connections) {
         void print(String strategy) {
             System.out.printf(
                     Locale.ROOT,
@@ -243,8 +254,19 @@ public final class SynapseBench {
                     Registration.of("127.0.0.1", pool.get(i), "w" + i)
                 });
             }
-            probeUntil(() -> !Traffic.once(port).startsWith("error"));
+            // ready in HAProxy's own state: an HTTP warm-up would leave keep-alive connections on the first
+            // worker (started before any server registered), whose empty backend answers them 503 later
+            // (a new connection per look: a runtime session stays with the worker it was opened on)
+            for (int i = 0; i < 5; i++) {
+                String name = "w" + i + "_127.0.0.1:" + pool.get(i);
+                probeUntil(() -> {
+                    try (Probe ready = new Probe(rig.haproxy.directory.resolve("haproxy.sock"))) {
+                        return Probe.ready(ready.server(web, name));
+                    }
+                });
+            }
             int reloadsBefore = rig.haproxy.masterReloads();
+            EmptyBackendWatch empty = new EmptyBackendWatch(rig.haproxy.directory.resolve("haproxy.sock"), web);
             Traffic probe = new Traffic(port).start(1);
             Process wrk = Wrk.start(port, seconds, 20);
             long interval = TimeUnit.SECONDS.toNanos(seconds - 4) / changes;
@@ -283,9 +305,31 @@ public final class SynapseBench {
             }
             Wrk result = Wrk.finish(wrk);
             probe.close();
+            empty.close();
+            String connections = connections(rig, web);
             Thread.sleep(3000); // let the last deferred reload happen before counting
-            return new Churn(result, rig.haproxy.masterReloads() - reloadsBefore, seconds, probe.ok(), probe.errors());
+            return new Churn(
+                    result,
+                    rig.haproxy.masterReloads() - reloadsBefore,
+                    seconds,
+                    probe.ok(),
+                    probe.errors(),
+                    empty.summary(),
+                    connections);
         }
+    }
+
+    /** The loaded backend's connections to its servers, opened vs reused (HAProxy counts since the last reload). */
+    private static String connections(Rig rig, String backend) {
+        String stat = rig.haproxy.runtime("show stat -1 2 -1");
+        List<String> header =
+                List.of(stat.lines().findFirst().orElse("# ").substring(2).split(","));
+        return stat.lines()
+                .filter(line -> line.startsWith(backend + ",BACKEND,"))
+                .findFirst()
+                .map(line -> line.split(","))
+                .map(row -> "opened " + row[header.indexOf("connect")] + ", reused " + row[header.indexOf("reuse")])
+                .orElse("unknown");
     }
 
     /** d.: under light traffic, how long until a newly registered backend answers its first request. */

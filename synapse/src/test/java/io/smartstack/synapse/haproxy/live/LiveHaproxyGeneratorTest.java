@@ -64,6 +64,50 @@ class LiveHaproxyGeneratorTest {
     }
 
     @Test
+    void aBackendRegisteredWithAHostNameIsAddedAtRuntimeAtItsAddressAndKeepsTheNameInItsServerName() {
+        Backend a = live("a");
+        generator.apply(web(List.of(a)));
+        awaitAnswers(port, 5, java.util.Set.of("a"));
+        int reloads = haproxy.masterReloads();
+        Backend named = backend("named", "localhost", backends.start("named"));
+
+        generator.apply(web(List.of(a, named)));
+
+        awaitAnswers(port, 20, java.util.Set.of("a", "named"));
+        assertEquals(reloads, haproxy.masterReloads());
+        String state = haproxy.runtime("show servers state web");
+        assertTrue(state.contains(" named_localhost:" + named.port() + " 127.0.0.1 "), state);
+        await().atMost(Duration.ofSeconds(5)).until(() -> haproxy.installedConfig()
+                .contains("server named_localhost:" + named.port() + " localhost:"));
+    }
+
+    @Test
+    void aDynamicServerReusesIdleConnectionsToItsBackendLikeAConfigFileServer() {
+        Backend a = live("a");
+        generator.apply(web(List.of(a)));
+        awaitAnswers(port, 5, java.util.Set.of("a"));
+        int reloads = haproxy.masterReloads();
+        Backend b = live("b");
+        generator.apply(web(List.of(b))); // b is added at runtime, a drains
+
+        awaitAnswers(port, 5, java.util.Set.of("b"));
+        Traffic.send(port, 200);
+
+        assertEquals(reloads, haproxy.masterReloads());
+        String stat = haproxy.runtime("show stat -1 4 -1");
+        List<String> header =
+                List.of(stat.lines().findFirst().orElseThrow().substring(2).split(","));
+        String[] row = stat.lines()
+                .filter(line -> line.startsWith("web," + b.serverName() + ","))
+                .findFirst()
+                .orElseThrow()
+                .split(",");
+        long connects = Long.parseLong(row[header.indexOf("connect")]);
+        long reuses = Long.parseLong(row[header.indexOf("reuse")]);
+        assertTrue(reuses > 150 && connects < 50, "connections opened " + connects + ", reused " + reuses);
+    }
+
+    @Test
     void requestsReachExactlyTheBackendsOfTheDesiredState() {
         Backend a = live("a");
         Backend b = live("b");

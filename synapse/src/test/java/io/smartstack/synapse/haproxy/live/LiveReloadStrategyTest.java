@@ -65,6 +65,32 @@ class LiveReloadStrategyTest {
     }
 
     @Test
+    void aBackendWhoseOnlyServersWaitForAReloadIsReloadedAtOnceWithoutA503() throws Exception {
+        start("  dynamic_servers: false\n  restart_interval: 30\n");
+        Backend a = backend("a", "127.0.0.1", backends.start("a"));
+        Backend b = backend("b", "127.0.0.1", backends.start("b"));
+        Backend c = backend("c", "127.0.0.1", backends.start("c"));
+        generator.apply(web(List.of(a), ""));
+        generator.apply(web(List.of(a, b), "")); // reloads at once, then restart_interval holds the next one
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Traffic.send(port, 10).keySet().equals(Set.of("a", "b")));
+        int reloads = haproxy.masterReloads();
+
+        try (Traffic traffic = new Traffic(port).start(2)) {
+            generator.apply(web(List.of(a, b, c), "")); // deferred by restart_interval
+            generator.apply(web(List.of(b, c), "")); // a drains, b still serves
+            await().atMost(Duration.ofSeconds(3)).until(() -> traffic.ok() > 50);
+            generator.apply(web(List.of(c), "")); // nothing routable until c is in: reload now
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Traffic.send(port, 10).keySet().equals(Set.of("c")));
+            long okBefore = traffic.ok();
+            await().atMost(Duration.ofSeconds(3)).until(() -> traffic.ok() > okBefore + 50);
+            assertEquals(Map.of(), traffic.errors(), "no request failed while the backend was replaced");
+        }
+        assertEquals(reloads + 1, haproxy.masterReloads(), "one reload, before restart_interval had passed");
+    }
+
+    @Test
     void aBalanceAlgorithmThatRefusesDynamicServersFallsBackToAReloadWithItsReason() throws Exception {
         start("");
         List<Backend> servers = new ArrayList<>(List.of(backend("a", "127.0.0.1", backends.start("a"))));

@@ -58,8 +58,10 @@ public final class Traffic implements AutoCloseable {
             threads[i] = new Thread(
                     () -> {
                         while (running.get()) {
-                            if (once(port).startsWith("error")) {
+                            String answer = once(port);
+                            if (answer.startsWith("error")) {
                                 failed.incrementAndGet();
+                                errors.merge(answer, 1L, Long::sum);
                             } else {
                                 ok.incrementAndGet();
                             }

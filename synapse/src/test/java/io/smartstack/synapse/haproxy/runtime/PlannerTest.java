@@ -67,7 +67,8 @@ class PlannerTest {
 
         assertEquals(
                 List.of(
-                        new AddServer("web", "a", "10.0.0.4:80", 4, "check inter 2s"),
+                        new AddServer(
+                                "web", "a", "10.0.0.4:80", 4, "check inter 2s pool-max-conn -1 pool-purge-delay 5s"),
                         new EnableHealth("web", "a"),
                         new SetState("web", "a", AdminState.READY)),
                 plan.commands());
@@ -76,12 +77,45 @@ class PlannerTest {
     }
 
     @Test
+    void aServerRegisteredByHostNameIsAddedAtItsResolvedAddressOrWaitsForIt() {
+        ServerModel named = new ServerModel(
+                "a_db.example:80",
+                "db.example",
+                80,
+                4,
+                Optional.empty(),
+                "",
+                OptionalInt.empty(),
+                false,
+                BackendOrigin.REGISTRY);
+        Planner.Options resolved = new Planner.Options(
+                true,
+                Duration.ofSeconds(10),
+                host -> host.equals("db.example") ? Optional.of("10.9.8.7") : Optional.empty());
+        Planner.Options unresolved = new Planner.Options(true, Duration.ofSeconds(10), host -> Optional.empty());
+
+        Plan added = Planner.plan(runtime(List.of(), Map.of()), model(true, named), resolved, Map.of(), NOW);
+        Plan waiting = Planner.plan(runtime(List.of(), Map.of()), model(true, named), unresolved, Map.of(), NOW);
+
+        assertEquals(
+                new AddServer("web", "a_db.example:80", "10.9.8.7:80", 4, "pool-max-conn -1 pool-purge-delay 5s"),
+                added.commands().get(0));
+        assertEquals(List.of(), waiting.commands());
+        assertEquals(List.of(), waiting.reloadReasons());
+        assertEquals(
+                List.of("server web/a_db.example:80 waits for its host name db.example to resolve"), waiting.notes());
+    }
+
+    @Test
     void aNewCachedServerIsAddedButLeftInMaintenance() {
         Plan plan =
                 Planner.plan(runtime(List.of(), Map.of()), model(true, server("a", 4, true)), DYNAMIC, Map.of(), NOW);
 
         assertEquals(
-                List.of(new AddServer("web", "a", "10.0.0.4:80", 4, "check inter 2s"), new EnableHealth("web", "a")),
+                List.of(
+                        new AddServer(
+                                "web", "a", "10.0.0.4:80", 4, "check inter 2s pool-max-conn -1 pool-purge-delay 5s"),
+                        new EnableHealth("web", "a")),
                 plan.commands());
     }
 
@@ -92,15 +126,49 @@ class PlannerTest {
         Plan refused =
                 Planner.plan(runtime(List.of(), Map.of()), model(false, server("a", 1, false)), DYNAMIC, Map.of(), NOW);
 
+        ReloadReason empty = new ReloadReason(
+                ReloadReason.Kind.EMPTY_BACKEND, "backend web has no server to route to until a reload adds [a]");
         assertEquals(
-                List.of(new ReloadReason(ReloadReason.Kind.NEW_SERVER, "new server web/a and dynamic servers are off")),
+                List.of(
+                        new ReloadReason(ReloadReason.Kind.NEW_SERVER, "new server web/a and dynamic servers are off"),
+                        empty),
                 off.reloadReasons());
         assertEquals(
-                List.of(new ReloadReason(
-                        ReloadReason.Kind.NEW_SERVER,
-                        "new server web/a and the balance algorithm of backend web refuses dynamic servers")),
+                List.of(
+                        new ReloadReason(
+                                ReloadReason.Kind.NEW_SERVER,
+                                "new server web/a and the balance algorithm of backend web refuses dynamic servers"),
+                        empty),
                 refused.reloadReasons());
         assertEquals(List.of(), off.commands());
+    }
+
+    @Test
+    void aBackendWhoseOnlyServersWaitForAReloadIsReportedEmptyAndOneWithARunningServerIsNot() {
+        RuntimeState runningA = runtime(List.of(running("a", 1, 0, 1)), Map.of());
+
+        Plan keepsA = Planner.plan(
+                runningA, model(true, server("a", 1, false), server("b", 2, false)), STATIC, Map.of(), NOW);
+        Plan replacesA = Planner.plan(runningA, model(true, server("b", 2, false)), STATIC, Map.of(), NOW);
+        Plan onlyCachedLeft =
+                Planner.plan(runningA, model(true, server("a", 1, true), server("b", 2, false)), STATIC, Map.of(), NOW);
+        Plan dynamic = Planner.plan(runningA, model(true, server("b", 2, false)), DYNAMIC, Map.of(), NOW);
+
+        assertEquals(
+                List.of(ReloadReason.Kind.NEW_SERVER),
+                keepsA.reloadReasons().stream().map(ReloadReason::kind).toList());
+        assertEquals(
+                List.of(ReloadReason.Kind.NEW_SERVER, ReloadReason.Kind.EMPTY_BACKEND),
+                replacesA.reloadReasons().stream().map(ReloadReason::kind).toList());
+        assertEquals(
+                List.of(ReloadReason.Kind.NEW_SERVER, ReloadReason.Kind.EMPTY_BACKEND),
+                onlyCachedLeft.reloadReasons().stream().map(ReloadReason::kind).toList());
+        assertEquals(List.of(), dynamic.reloadReasons());
+        assertEquals(
+                new SetState("web", "a", AdminState.DRAIN),
+                dynamic.commands().get(dynamic.commands().size() - 1));
+        assertEquals(List.of(), replacesA.commands(), "a keeps serving until the reload replaces it");
+        assertEquals(List.of(new SetState("web", "a", AdminState.DRAIN)), onlyCachedLeft.commands());
     }
 
     @Test

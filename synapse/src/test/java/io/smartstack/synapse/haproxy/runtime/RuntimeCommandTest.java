@@ -52,20 +52,31 @@ class RuntimeCommandTest {
         assertEquals(ok, command.succeeded(answer));
     }
 
+    private static final String POOL = " pool-max-conn -1 pool-purge-delay 5s";
+
     static Stream<Arguments> options() {
         return Stream.of(
-                Arguments.of("check inter 2s rise 3 fall 2", "check inter 2s rise 3 fall 2", List.of(), true),
-                Arguments.of("cookie x check", "check", List.of("cookie"), true),
+                Arguments.of("check inter 2s rise 3 fall 2", "check inter 2s rise 3 fall 2" + POOL, List.of(), true),
+                Arguments.of("cookie x check", "check" + POOL, List.of("cookie"), true),
                 Arguments.of(
-                        "resolvers dns init-addr none weight 5", "weight 5", List.of("resolvers", "init-addr"), false),
-                Arguments.of("", "", List.of(), false),
+                        "resolvers dns init-addr none weight 5",
+                        "weight 5" + POOL,
+                        List.of("resolvers", "init-addr"),
+                        false),
+                Arguments.of("", POOL.trim(), List.of(), false),
                 Arguments.of(
-                        "backup redir http://x ssl verify none", "backup ssl verify none", List.of("redir"), false));
+                        "backup redir http://x ssl verify none",
+                        "backup ssl verify none" + POOL,
+                        List.of("redir"),
+                        false),
+                Arguments.of("pool-purge-delay 1s", "pool-purge-delay 1s pool-max-conn -1", List.of(), false),
+                Arguments.of("pool-max-conn 10 check", "pool-max-conn 10 check pool-purge-delay 5s", List.of(), true));
     }
 
     @ParameterizedTest
     @MethodSource("options")
-    void dropsOptionsRefusedForDynamicServers(String in, String out, List<String> dropped, boolean check) {
+    void dropsOptionsRefusedForDynamicServersAndAddsTheConnectionPoolDefaults(
+            String in, String out, List<String> dropped, boolean check) {
         assertEquals(new DynamicOptions(out, dropped, check), DynamicOptions.translate(in));
     }
 }

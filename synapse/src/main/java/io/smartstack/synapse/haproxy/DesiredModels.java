@@ -1,0 +1,68 @@
+package io.smartstack.synapse.haproxy;
+
+import io.smartstack.synapse.haproxy.config.HaproxySettings;
+import io.smartstack.synapse.haproxy.render.HaproxyModel;
+import io.smartstack.synapse.haproxy.render.ModelBuilder;
+import io.smartstack.synapse.haproxy.render.ServerModel;
+import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
+import io.smartstack.synapse.haproxy.runtime.RuntimeState;
+import io.smartstack.synapse.model.DesiredState;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the model of a desired state against what HAProxy runs, and remembers the id of every
+ * server across passes: a server keeps the id it runs with, a returning server gets its old id back,
+ * and the ids of servers still running but no longer desired are not handed to new ones. Runs on the
+ * generator's thread.
+ */
+final class DesiredModels {
+    private final HaproxySettings settings;
+    private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
+    private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
+    private boolean prometheusExporter;
+
+    DesiredModels(HaproxySettings settings) {
+        this.settings = settings;
+    }
+
+    /** Whether the status page gets the Prometheus exporter (known once the HAProxy build was asked). */
+    void prometheusExporter(boolean available) {
+        this.prometheusExporter = available;
+    }
+
+    /** The model for {@code desired}, its ids remembered for the next passes. */
+    HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
+        HaproxyModel model = buildOnly(desired, runtime);
+        for (HaproxyModel.ServiceModel service : model.services()) {
+            Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
+            for (ServerModel server : service.servers()) {
+                ids.put(server.name(), server.id());
+            }
+        }
+        return model;
+    }
+
+    /** The model for {@code desired} without remembering anything (a preview). */
+    HaproxyModel buildOnly(DesiredState desired, Optional<RuntimeState> runtime) {
+        Map<String, Set<Integer>> reserved = new HashMap<>();
+        Map<String, Map<String, Integer>> running = new HashMap<>();
+        Set<String> wanted = new HashSet<>();
+        desired.services().values().forEach(service -> service.backends().forEach(b -> wanted.add(b.serverName())));
+        runtime.ifPresent(state -> state.servers().forEach((backend, servers) -> {
+            for (RuntimeServer server : servers.values()) {
+                running.computeIfAbsent(backend, key -> new HashMap<>()).put(server.name(), server.id());
+                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
+                if (!wanted.contains(server.name())) {
+                    reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
+                }
+            }
+        }));
+        ModelBuilder.Context context =
+                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
+        return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
+    }
+}
