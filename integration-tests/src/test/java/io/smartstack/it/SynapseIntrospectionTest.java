@@ -232,6 +232,11 @@ class SynapseIntrospectionTest {
                     .isZero();
             assertThat(after.sum("synapse_propagation_seconds_count", Map.of())).isGreaterThan(propagations);
             assertThat(after.sum("synapse_haproxy_reloads_total", Map.of())).isZero();
+            assertThat(after.sum("synapse_haproxy_servers", Map.of("service", "web", "state", "up")))
+                    .as("servers by HAProxy state, refreshed every 5 s")
+                    .isEqualTo(2);
+            assertThat(after.sum("synapse_haproxy_servers", Map.of("service", "web", "state", "down")))
+                    .isZero();
         });
     }
 

@@ -2,9 +2,17 @@ package io.smartstack.synapse.haproxy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
+import java.util.List;
+import java.util.Map;
 
-/** The generator's meters: runtime commands sent and failed, reloads by reason, config-check failures, restarts. */
+/**
+ * The generator's meters: runtime commands sent and failed, reloads by reason, config-check failures,
+ * restarts, and servers per service by HAProxy's state ({@code up}, {@code down}, {@code drain},
+ * {@code maint}, {@code absent}).
+ */
 final class HaproxyMetrics {
     private final MeterRegistry registry;
     private final Counter commandsSent;
@@ -12,6 +20,7 @@ final class HaproxyMetrics {
     private final Counter checkFailures;
     private final Counter restarts;
     private final Counter reloadFailures;
+    private final MultiGauge servers;
 
     HaproxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +41,20 @@ final class HaproxyMetrics {
         this.reloadFailures = Counter.builder("synapse.haproxy.reload.failures")
                 .description("reloads that failed")
                 .register(registry);
+        this.servers = MultiGauge.builder("synapse.haproxy.servers")
+                .description("servers of each service by their state in HAProxy")
+                .register(registry);
+    }
+
+    /** Replaces the per-state server counts: service name to state to count. */
+    void serverStates(Map<String, Map<String, Long>> countsByService) {
+        List<MultiGauge.Row<?>> rows = countsByService.entrySet().stream()
+                .flatMap(service -> service.getValue().entrySet().stream()
+                        .map(state -> MultiGauge.Row.of(
+                                Tags.of("service", service.getKey(), "state", state.getKey()), state.getValue())))
+                .<MultiGauge.Row<?>>map(row -> row)
+                .toList();
+        servers.register(rows, true);
     }
 
     void commandSent() {

@@ -87,6 +87,16 @@ final class Reconciliation {
         models.prometheusExporter(HaproxyBuild.hasPrometheusExporter(
                 settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy")));
         supervisor.adopt();
+        // keeps synapse_haproxy_servers{service,state} current between changes (health checks move states)
+        executor.scheduleWithFixedDelay(this::refreshServerStates, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private void refreshServerStates() {
+        try {
+            status();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot refresh the server state gauges", e);
+        }
     }
 
     void apply(DesiredState desired) {
@@ -215,7 +225,11 @@ final class Reconciliation {
                 status.put("runtimeError", e.getMessage());
             }
         }
-        status.put("services", lastModel == null ? Map.of() : StatusView.services(lastModel, runtime));
+        Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, runtime);
+        status.put("services", services);
+        if (runtime.isPresent()) {
+            metrics.serverStates(StatusView.countByState(services));
+        }
         status.putAll(reloads.status());
         status.put("dynamicServers", runtimeSync.dynamicServers());
         status.put(

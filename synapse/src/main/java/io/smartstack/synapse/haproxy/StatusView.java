@@ -52,4 +52,22 @@ final class StatusView {
         }
         return services;
     }
+
+    /** Service name to HAProxy state to the number of servers in it, from {@link #services}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Long>> countByState(Map<String, Object> services) {
+        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
+        services.forEach((service, entry) -> {
+            Map<String, Long> byState = new java.util.TreeMap<>();
+            for (String state : List.of("up", "down", "drain", "maint", "absent")) {
+                byState.put(state, 0L);
+            }
+            for (Map<String, Object> server :
+                    (List<Map<String, Object>>) ((Map<String, Object>) entry).get("servers")) {
+                byState.merge(String.valueOf(server.get("state")), 1L, Long::sum);
+            }
+            counts.put(service, byState);
+        });
+        return counts;
+    }
 }
