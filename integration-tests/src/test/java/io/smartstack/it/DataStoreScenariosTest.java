@@ -9,62 +9,25 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.NerveProcess;
-import io.smartstack.it.support.Stack;
+import io.smartstack.it.support.SharedZooKeeperStackTest;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
-import io.smartstack.it.support.ZooKeeperProcess;
 import io.smartstack.testing.RabbitMqServer;
 import io.smartstack.testing.RedisServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
  * TCP services behind Nerve and Synapse (bin/ processes, managed HAProxy) with real data stores: a Redis
  * master and its replica, a RabbitMQ broker. Clients connect to HAProxy on localhost, as applications do.
  */
-class DataStoreScenariosTest {
+class DataStoreScenariosTest extends SharedZooKeeperStackTest {
     private static final Duration ROUTED = Duration.ofSeconds(30);
     private static final NerveTiming TIMING = NerveTiming.FAST.withFall(1, Duration.ofMillis(500));
-
-    @TempDir
-    static Path shared;
-
-    private static ZooKeeperProcess zooKeeper;
-
-    @TempDir
-    Path temp;
-
-    private Stack stack;
-
-    @BeforeAll
-    static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
-    }
-
-    @AfterAll
-    static void stopZooKeeper() {
-        zooKeeper.close();
-    }
-
-    @BeforeEach
-    void newStack() {
-        stack = Stack.sharing(zooKeeper, temp);
-    }
-
-    @AfterEach
-    void stopStack() {
-        stack.close();
-    }
 
     @Test
     void aRedisReplicaIsNeverRoutedToWhileItsMasterIs() {

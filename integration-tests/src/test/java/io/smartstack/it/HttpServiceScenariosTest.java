@@ -3,64 +3,32 @@ package io.smartstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.ManagedHaproxy;
-import io.smartstack.it.support.Stack;
+import io.smartstack.it.support.SharedZooKeeperStackTest;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
-import io.smartstack.it.support.ZooKeeperProcess;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An HTTP service behind Nerve and Synapse, every daemon a separate process started through bin/, as a
  * user on the consumer host sees it: requests to HAProxy on localhost. One ZooKeeper for the class
  * (each test registers under its own path); everything else is started per test.
  */
-class HttpServiceScenariosTest {
+class HttpServiceScenariosTest extends SharedZooKeeperStackTest {
     private static final Duration ROUTED = Duration.ofSeconds(30);
     private static final Duration PROPAGATION_SLACK = Duration.ofSeconds(3);
 
-    @TempDir
-    static Path shared;
-
-    private static ZooKeeperProcess zooKeeper;
-
-    @TempDir
-    Path temp;
-
-    private Stack stack;
     private WebStack web;
 
-    @BeforeAll
-    static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
-    }
-
-    @AfterAll
-    static void stopZooKeeper() {
-        zooKeeper.close();
-    }
-
     @BeforeEach
-    void newStack() {
-        stack = Stack.sharing(zooKeeper, temp);
+    void newWebStack() {
         web = new WebStack(stack);
-    }
-
-    @AfterEach
-    void stopStack() {
-        stack.close();
     }
 
     @Test

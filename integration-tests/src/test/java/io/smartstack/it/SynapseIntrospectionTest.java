@@ -8,14 +8,12 @@ import io.smartstack.it.support.Browser;
 import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.ManagedHaproxy;
 import io.smartstack.it.support.PrometheusText;
-import io.smartstack.it.support.Stack;
+import io.smartstack.it.support.SharedZooKeeperStackTest;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
-import io.smartstack.it.support.ZooKeeperProcess;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,19 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an operator sees of a running Synapse (bin/synapse with a managed HAProxy, instances registered
  * by bin/nerve): the status page in a real browser, GET /status field by field, GET /metrics as
  * Prometheus text whose counters move when backends change.
  */
-class SynapseIntrospectionTest {
+class SynapseIntrospectionTest extends SharedZooKeeperStackTest {
     private static final Duration ROUTED = Duration.ofSeconds(30);
     /** HAProxy's own health check, much faster than Nerve's (below), so a failing /health shows as down first. */
     /** HAProxy's last check status: a passed layer-7 check, marked {@code * } while the next one runs. */
@@ -43,36 +37,11 @@ class SynapseIntrospectionTest {
 
     private static final String HAPROXY_CHECKS = "check inter 300ms fall 1 rise 1";
 
-    @TempDir
-    static Path shared;
-
-    private static ZooKeeperProcess zooKeeper;
-
-    @TempDir
-    Path temp;
-
-    private Stack stack;
     private WebStack web;
 
-    @BeforeAll
-    static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
-    }
-
-    @AfterAll
-    static void stopZooKeeper() {
-        zooKeeper.close();
-    }
-
     @BeforeEach
-    void newStack() {
-        stack = Stack.sharing(zooKeeper, temp);
+    void newWebStack() {
         web = new WebStack(stack);
-    }
-
-    @AfterEach
-    void stopStack() {
-        stack.close();
     }
 
     @Test
@@ -89,7 +58,9 @@ class SynapseIntrospectionTest {
         assertThat(page).contains("(2 backends, zookeeper, discovered)");
         assertThat(row(page, failing)).as(page).containsExactly("up", "registry", "up");
         assertThat(row(page, healthy)).as(page).containsExactly("up", "registry", "up");
-        assertThat(page).containsPattern("<tr class=\"connected\"><td>zookeeper:" + zooKeeper.connectString());
+        assertThat(page)
+                .containsPattern(
+                        "<tr class=\"connected\"><td>zookeeper:" + zooKeeper().connectString());
 
         failing.service().failHealth();
         await().atMost(Duration.ofSeconds(5))
@@ -128,7 +99,8 @@ class SynapseIntrospectionTest {
         assertThat(Instant.parse(status.path("last_change").asText()))
                 .isAfterOrEqualTo(Instant.parse(status.path("started_at").asText()));
         assertThat(status.path("applies").asInt()).isPositive();
-        JsonNode registry = status.path("registries").path("zookeeper:" + zooKeeper.connectString());
+        JsonNode registry =
+                status.path("registries").path("zookeeper:" + zooKeeper().connectString());
         assertThat(registry.path("state").asText()).isEqualTo("connected");
         assertThat(Instant.parse(registry.path("since").asText())).isBefore(Instant.now());
 
