@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smartstack.it.support.Browser;
 import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.ManagedHaproxy;
 import io.smartstack.it.support.PrometheusText;
@@ -13,6 +12,7 @@ import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
+import io.smartstack.testing.HeadlessChromium;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +53,7 @@ class SynapseIntrospectionTest extends SharedZooKeeperStackTest {
         awaitAnswering("web-1", "web-2");
         await().atMost(ROUTED).until(() -> haproxyStates(synapse).equals(List.of("up", "up")));
 
-        String page = Browser.render(synapse.adminUrl() + "/", temp.resolve("browser"));
+        String page = HeadlessChromium.render(synapse.adminUrl() + "/", temp.resolve("browser"));
         assertThat(page).contains("<title>Synapse status</title>").contains("<h3 id=\"service-web\">web");
         assertThat(page).contains("(2 backends, zookeeper, discovered)");
         assertThat(row(page, failing)).as(page).containsExactly("up", "registry", "up");
@@ -66,7 +66,7 @@ class SynapseIntrospectionTest extends SharedZooKeeperStackTest {
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> haproxyStates(synapse).equals(List.of("down", "up")));
-        String down = Browser.render(synapse.adminUrl() + "/", temp.resolve("browser"));
+        String down = HeadlessChromium.render(synapse.adminUrl() + "/", temp.resolve("browser"));
         assertThat(row(down, failing))
                 .as("HAProxy's check marks it down before Nerve deregisters it: %s", down)
                 .containsExactly("down", "registry", "down");
@@ -74,7 +74,7 @@ class SynapseIntrospectionTest extends SharedZooKeeperStackTest {
 
         await().atMost(ROUTED)
                 .until(() -> synapse.backendNames(WebStack.SERVICE).equals(List.of("web-2")));
-        String gone = Browser.render(synapse.adminUrl() + "/", temp.resolve("browser"));
+        String gone = HeadlessChromium.render(synapse.adminUrl() + "/", temp.resolve("browser"));
         assertThat(row(gone, failing))
                 .as("Nerve deregistered it: the row is gone: %s", gone)
                 .isEmpty();

@@ -5,25 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smartstack.nerve.Nerve;
 import io.smartstack.nerve.config.NerveConfigReader;
+import io.smartstack.testing.HeadlessChromium;
 import io.smartstack.testing.HealthEndpoint;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The status page as a person sees it: rendered by headless Chromium (Debian's package), not parsed by us. */
 class StatusPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @Test
     void showsServicesChecksAndAFailingHealthCheckInABrowser(@TempDir Path directory) throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM), "chromium must be installed (scripts/test installs it)");
         try (TestingServer zooKeeper = new TestingServer(true);
                 HealthEndpoint endpoint = HealthEndpoint.start()) {
             Path config = directory.resolve("nerve.yaml");
@@ -48,7 +44,7 @@ class StatusPageBrowserTest {
                 String url = "http://127.0.0.1:" + nerve.adminPort() + "/";
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> nerve.status().get(0).registered());
-                String healthy = render(url, directory);
+                String healthy = HeadlessChromium.render(url, directory);
                 assertTrue(healthy.contains("browser-box"), healthy);
                 assertTrue(
                         healthy.matches("(?s).*<tr class=\"service up\" data-service=\"checkout\">.*>UP<.*"), healthy);
@@ -58,35 +54,12 @@ class StatusPageBrowserTest {
                 endpoint.setStatus(500);
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> !nerve.status().get(0).registered());
-                String failing = render(url, directory);
+                String failing = HeadlessChromium.render(url, directory);
                 assertTrue(
                         failing.matches("(?s).*<tr class=\"service down\" data-service=\"checkout\">.*>DOWN<.*"),
                         failing);
                 assertTrue(failing.contains("HTTP 500"), failing);
             }
-        }
-    }
-
-    /** The DOM after Chromium loaded the page. */
-    private static String render(String url, Path directory) throws Exception {
-        Path profile = Files.createTempDirectory(directory, "chromium");
-        Process chromium = new ProcessBuilder(List.of(
-                        CHROMIUM.toString(),
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--user-data-dir=" + profile,
-                        "--dump-dom",
-                        url))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        try {
-            byte[] dom = chromium.getInputStream().readAllBytes();
-            assertTrue(chromium.waitFor(60, TimeUnit.SECONDS), "chromium did not exit");
-            return new String(dom, StandardCharsets.UTF_8);
-        } finally {
-            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
-            chromium.destroyForcibly();
         }
     }
 }

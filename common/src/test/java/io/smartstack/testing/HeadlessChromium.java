@@ -1,4 +1,4 @@
-package io.smartstack.it.support;
+package io.smartstack.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -6,11 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A page as a person sees it: loaded by headless Chromium (Debian's package) and its DOM dumped. */
-public final class Browser {
+/**
+ * A page as a person sees it: loaded by headless Chromium (Debian's package, installed by scripts/test)
+ * and its DOM dumped after the page's scripts ran. Background networking is off: this machine's network
+ * is closed, and a test must only talk to loopback.
+ */
+public final class HeadlessChromium {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    private Browser() {}
+    private HeadlessChromium() {}
 
     public static String render(String url, Path directory) throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
@@ -25,6 +29,8 @@ public final class Browser {
                         "--disable-gpu",
                         "--disable-background-networking",
                         "--disable-extensions",
+                        "--disable-component-update",
+                        "--disable-sync",
                         "--no-first-run",
                         "--user-data-dir=" + profile,
                         "--dump-dom",
