@@ -1,11 +1,9 @@
 package io.smartstack.synapse.discovery;
 
 import io.smartstack.common.registration.DecodeResult;
-import io.smartstack.common.registration.Registration;
 import io.smartstack.common.registration.RegistrationCodec;
 import io.smartstack.common.registration.RegistrationFormat;
 import io.smartstack.synapse.model.Backend;
-import io.smartstack.synapse.model.BackendOrigin;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -45,16 +43,7 @@ final class RegistrationDecoder {
                 : RegistrationCodec.decode(childName, data, format);
         if (result instanceof DecodeResult.Decoded decoded) {
             warned.remove(childName);
-            Registration registration = decoded.registration();
-            return Optional.of(new Backend(
-                    registration.host(),
-                    registration.port(),
-                    registration.name(),
-                    decoded.id(),
-                    registration.weight(),
-                    registration.haproxyServerOptions(),
-                    registration.labels(),
-                    BackendOrigin.REGISTRY));
+            return Optional.of(Backend.registered(decoded.registration(), decoded.id()));
         }
         if (warned.add(childName)) {
             log.warn("service {}: skipping znode {}: {}", service, path, ((DecodeResult.Rejected) result).reason());

@@ -37,6 +37,19 @@ public record Backend(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /** A backend as the registry announced it (origin {@link BackendOrigin#REGISTRY}). */
+    public static Backend registered(io.smartstack.common.registration.Registration registration, OptionalLong id) {
+        return new Backend(
+                registration.host(),
+                registration.port(),
+                registration.name(),
+                id,
+                registration.weight(),
+                registration.haproxyServerOptions(),
+                registration.labels(),
+                BackendOrigin.REGISTRY);
+    }
+
     /** The identity used for de-duplication and for matching across updates: (host, port, name). */
     public BackendKey key() {
         return new BackendKey(host, port, name);

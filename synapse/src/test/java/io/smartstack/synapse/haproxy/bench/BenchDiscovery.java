@@ -2,11 +2,9 @@ package io.smartstack.synapse.haproxy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.common.registration.DecodeResult;
-import io.smartstack.common.registration.Registration;
 import io.smartstack.common.registration.RegistrationCodec;
 import io.smartstack.common.registration.RegistrationFormat;
 import io.smartstack.synapse.model.Backend;
-import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.model.ServiceState;
@@ -88,16 +86,7 @@ final class BenchDiscovery implements AutoCloseable {
         String child = data.getPath().substring(data.getPath().lastIndexOf('/') + 1);
         if (RegistrationCodec.decode(child, data.getData(), RegistrationFormat.NERVE)
                 instanceof DecodeResult.Decoded decoded) {
-            Registration registration = decoded.registration();
-            into.add(new Backend(
-                    registration.host(),
-                    registration.port(),
-                    registration.name(),
-                    decoded.id(),
-                    registration.weight(),
-                    registration.haproxyServerOptions(),
-                    registration.labels(),
-                    BackendOrigin.REGISTRY));
+            into.add(Backend.registered(decoded.registration(), decoded.id()));
         }
     }
 
