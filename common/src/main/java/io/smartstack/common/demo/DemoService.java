@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A tiny HTTP service with /health, for demos and end-to-end tests.")
-public final class DemoService implements Runnable {
+public final class DemoService implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "Port to listen on.")
     int port;
 
@@ -49,14 +50,13 @@ public final class DemoService implements Runnable {
     }
 
     @Override
-    public void run() {
+    public Integer call() {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 200);
         } catch (IOException e) {
             System.err.printf("demo-service %s: cannot listen on %s:%d: %s%n", name, bind, port, e.getMessage());
-            System.exit(ExitCodes.FAILURE);
-            return;
+            return ExitCodes.FAILURE;
         }
         server.setExecutor(Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "demo-service-http");
@@ -82,6 +82,7 @@ public final class DemoService implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return ExitCodes.OK;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
