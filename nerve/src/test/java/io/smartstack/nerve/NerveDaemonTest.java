@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smartstack.nerve.config.NerveConfigReader;
 import io.smartstack.testing.HealthEndpoint;
+import io.smartstack.testing.ZooKeeperObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterEach;
@@ -50,9 +48,7 @@ class NerveDaemonTest {
     @BeforeEach
     void start() throws Exception {
         zooKeeper = new TestingServer(true);
-        observer = CuratorFrameworkFactory.newClient(zooKeeper.getConnectString(), new RetryOneTime(100));
-        observer.start();
-        observer.blockUntilConnected(10, TimeUnit.SECONDS);
+        observer = ZooKeeperObserver.connected(zooKeeper.getConnectString());
         web = HealthEndpoint.start();
         other = HealthEndpoint.start();
         configFile = directory.resolve("nerve.yaml");

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smartstack.testing.ExternalProcess;
 import io.smartstack.testing.FreePorts;
 import io.smartstack.testing.HealthEndpoint;
+import io.smartstack.testing.ZooKeeperObserver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +37,7 @@ class NerveProcessTest {
     @BeforeEach
     void start() throws Exception {
         zooKeeper = new TestingServer(true);
-        observer = CuratorFrameworkFactory.newClient(zooKeeper.getConnectString(), new RetryOneTime(100));
-        observer.start();
-        observer.blockUntilConnected(10, TimeUnit.SECONDS);
+        observer = ZooKeeperObserver.connected(zooKeeper.getConnectString());
         endpoint = HealthEndpoint.start();
         adminPort = FreePorts.next();
         configFile = directory.resolve("nerve.conf.json");

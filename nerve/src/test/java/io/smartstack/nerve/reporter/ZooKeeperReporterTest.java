@@ -12,6 +12,7 @@ import io.smartstack.common.registration.Registration;
 import io.smartstack.common.registration.RegistrationCodec;
 import io.smartstack.nerve.config.NodeType;
 import io.smartstack.nerve.config.ZooKeeperReporterConfig;
+import io.smartstack.testing.ZooKeeperObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -22,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -45,9 +44,7 @@ class ZooKeeperReporterTest {
     void start() throws Exception {
         server = new TestingServer(true);
         pool = new ZooKeeperPool();
-        observer = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
-        observer.start();
-        observer.blockUntilConnected(10, TimeUnit.SECONDS);
+        observer = ZooKeeperObserver.connected(server.getConnectString());
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import io.smartstack.synapse.fakes.LogCapture;
 import io.smartstack.synapse.fakes.RecordingSink;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
+import io.smartstack.testing.ZooKeeperObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +26,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +46,7 @@ class ZooKeeperWatcherTest {
     @BeforeAll
     static void startZooKeeper() throws Exception {
         server = new TestingServer(true);
-        writer = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
-        writer.start();
-        writer.blockUntilConnected();
+        writer = ZooKeeperObserver.connected(server.getConnectString());
     }
 
     @AfterAll
