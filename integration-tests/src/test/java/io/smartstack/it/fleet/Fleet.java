@@ -121,6 +121,20 @@ final class Fleet implements AutoCloseable {
                 .formatted(name, SERVICE, address, zooKeeperHosts, PATH, SESSION_TIMEOUT_SECONDS);
     }
 
+    /**
+     * Cuts {@code host} off from every ZooKeeper member, both directions (a blackhole route on each
+     * side); every other peer still reaches it and it them.
+     */
+    void partitionFromZooKeeper(FleetHost host) {
+        host.blackhole(ensemble.addresses());
+        ensemble.members().forEach(member -> member.blackhole(List.of(host.address())));
+    }
+
+    void healFromZooKeeper(FleetHost host) {
+        host.unblackhole(ensemble.addresses());
+        ensemble.members().forEach(member -> member.unblackhole(List.of(host.address())));
+    }
+
     Ensemble ensemble() {
         return ensemble;
     }

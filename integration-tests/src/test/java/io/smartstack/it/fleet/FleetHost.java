@@ -96,12 +96,15 @@ final class FleetHost implements AutoCloseable {
         docker.startContainerCmd(container.getContainerId()).exec();
     }
 
-    /** Cuts this host off from {@code peers} (both directions: replies are dropped too). */
-    void cutOffFrom(List<String> peers) {
+    /**
+     * Drops every packet this host sends to {@code peers} (a blackhole route; packets from them still
+     * arrive). {@link Fleet#partition} cuts both directions with one such route on each side.
+     */
+    void blackhole(List<String> peers) {
         peers.forEach(peer -> exec("ip", "route", "add", "blackhole", peer + "/32"));
     }
 
-    void heal(List<String> peers) {
+    void unblackhole(List<String> peers) {
         peers.forEach(peer -> exec("ip", "route", "del", "blackhole", peer + "/32"));
     }
 
