@@ -44,7 +44,8 @@ final class TlsFailures {
         if (early.isPresent()) {
             return Optional.of("the server's certificate is not valid yet (" + firstLine(early.get()) + ")");
         }
-        Optional<Throwable> names = find(failure, SSLPeerUnverifiedException.class, "No subject alternative");
+        Optional<Throwable> names = find(failure, SSLPeerUnverifiedException.class, "No subject alternative")
+                .or(() -> find(failure, SSLPeerUnverifiedException.class, "No name matching"));
         if (names.isPresent()) {
             return Optional.of(
                     "the server's certificate does not name the host checked (" + firstLine(names.get()) + ")");
