@@ -5,6 +5,7 @@ import io.smartstack.common.config.ConfigException;
 import io.smartstack.nerve.admin.NerveAdminApi;
 import io.smartstack.nerve.check.HealthChecks;
 import io.smartstack.nerve.check.HttpClients;
+import io.smartstack.nerve.config.ConfigWarnings;
 import io.smartstack.nerve.config.NerveConfig;
 import io.smartstack.nerve.config.NerveConfigReader;
 import io.smartstack.nerve.config.ServiceConfig;
@@ -122,6 +123,7 @@ public final class Nerve implements AutoCloseable {
                 displayHost(config.admin().bind()),
                 admin.port());
         heartbeat = new Heartbeat(config.heartbeatPath());
+        ConfigWarnings.of(config).forEach(warning -> log.warn("{}", warning));
         scheduler.scheduleWithFixedDelay(() -> heartbeat.beat(), 0, 1, TimeUnit.SECONDS);
         applyServices();
         log.info(
