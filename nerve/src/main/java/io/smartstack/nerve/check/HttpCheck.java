@@ -56,15 +56,21 @@ final class HttpCheck implements HealthCheck {
 
     @Override
     public CheckOutcome run() throws Exception {
-        if (closesAfterEachResponse) {
-            return attempt(fresh, new Attempt());
+        try {
+            return closesAfterEachResponse ? attempt(fresh, new Attempt()) : attemptReusing();
+        } catch (SSLException e) {
+            return tlsFailures.outcome(e);
         }
+    }
+
+    private CheckOutcome attemptReusing() throws IOException {
         Attempt first = new Attempt();
         try {
             return attempt(pooled, first);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
+            // Also a TLS error: a TLS server closing an idle connection can look like one.
             if (!first.reusedPooledConnection()) {
                 throw e;
             }
@@ -80,8 +86,6 @@ final class HttpCheck implements HealthCheck {
                 closesAfterEachResponse = true;
             }
             return outcome(response);
-        } catch (SSLException e) {
-            return tlsFailures.outcome(e);
         }
     }
 
