@@ -97,6 +97,15 @@ class HttpConnectionReuseTest {
     }
 
     @Test
+    void http11ServerWithA1sKeepAliveCheckedEvery2sNeverFailsACheck(@TempDir Path directory) throws Exception {
+        // the timing as users meet it; every check after the first finds its pooled connection closed
+        int port = startScript(directory, "1", "keep");
+        assertTrue(plainPooledClientFails(port, Duration.ofSeconds(2)), "the server closes idle connections");
+
+        assertEquals(List.of(), failures(port, 5, index -> Duration.ofSeconds(2)));
+    }
+
+    @Test
     void serverAnsweringConnectionCloseNeverFailsACheck(@TempDir Path directory) throws Exception {
         int port = startScript(directory, "5", "close");
 
@@ -120,9 +129,13 @@ class HttpConnectionReuseTest {
 
     /** Runs {@link #CHECKS} checks {@code gap} apart and returns the reasons of those that failed. */
     private List<String> failures(int port, java.util.function.IntFunction<Duration> gap) throws Exception {
+        return failures(port, CHECKS, gap);
+    }
+
+    private List<String> failures(int port, int checks, java.util.function.IntFunction<Duration> gap) throws Exception {
         List<String> failures = new ArrayList<>();
         try (CheckRunner runner = runner(port, "/health")) {
-            for (int i = 0; i < CHECKS; i++) {
+            for (int i = 0; i < checks; i++) {
                 CheckResult result = runner.runOnce();
                 if (!result.passed()) {
                     failures.add("check " + i + ": " + result.reason());
