@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Synapse driving an HAProxy 2.6 it does not manage: master-worker, started by this test, reloaded by
  * {@code reload_command} through its master socket (as a systemd unit does). Churn goes through the
  * runtime API only, the runtime session follows the worker after any reload, and no old worker is
- * kept alive.
+ * kept alive. The same in daemon mode, reloaded the classic way ({@code -x <socket> -sf <old pid>}).
  */
 class LiveExternalHaproxyTest {
     @TempDir
@@ -46,11 +46,22 @@ class LiveExternalHaproxyTest {
     private ConfigGenerator generator;
     private long master = -1;
 
+    private final List<Long> daemons = new ArrayList<>();
+
     @AfterEach
     void stop() {
         if (generator != null) {
             generator.close();
         }
+        try {
+            daemons.add(Long.parseLong(Files.readString(pidFile()).trim()));
+        } catch (java.io.IOException | NumberFormatException e) {
+            // no daemon-mode HAProxy was started by this test
+        }
+        daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroy();
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        }));
         ProcessHandle.of(master).ifPresent(process -> {
             process.destroy();
             process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
@@ -93,6 +104,27 @@ class LiveExternalHaproxyTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> processes().workers().size() == 1);
     }
 
+    private Path pidFile() {
+        return directory.resolve("haproxy.pid");
+    }
+
+    private String daemonCommand() {
+        return "haproxy -D -p " + pidFile() + " -f " + config();
+    }
+
+    private long startDaemon() throws Exception {
+        Files.writeString(
+                config(),
+                "global\n  stats socket " + socket() + " mode 600 level admin expose-fd listeners\n"
+                        + "defaults\n  mode http\n  timeout connect 2s\n  timeout client 30s\n  timeout server 30s\n");
+        Process launcher = new ProcessBuilder("/bin/sh", "-c", daemonCommand())
+                .redirectErrorStream(true)
+                .start();
+        assertEquals(0, launcher.waitFor(), new String(launcher.getInputStream().readAllBytes()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket()));
+        return workerPid();
+    }
+
     private ProcessList processes() throws Exception {
         return new MasterCli(masterSocket()).showProc();
     }
@@ -104,13 +136,17 @@ class LiveExternalHaproxyTest {
     }
 
     private void startGenerator() throws Exception {
+        startGenerator("echo reload | socat - " + masterSocket(), "");
+    }
+
+    private void startGenerator(String reloadCommand, String socketOptions) throws Exception {
         String yaml = "haproxy:\n"
                 + "  config_file_path: " + config() + "\n"
                 + "  socket_file_path: " + socket() + "\n"
-                + "  reload_command: \"echo reload | socat - " + masterSocket() + "\"\n"
+                + "  reload_command: \"" + reloadCommand + "\"\n"
                 + "  restart_interval: 0.1\n"
                 + "  drain_timeout: 1s\n"
-                + "  global: ['stats socket " + socket() + " mode 600 level admin']\n"
+                + "  global: ['stats socket " + socket() + " mode 600 level admin" + socketOptions + "']\n"
                 + "  defaults: ['mode http', 'timeout connect 2s', 'timeout client 30s', 'timeout server 30s',"
                 + " 'balance roundrobin']\n";
         ConfigProblems problems = new ConfigProblems();
@@ -166,5 +202,40 @@ class LiveExternalHaproxyTest {
         assertEquals(2, processes().reloads(), "only the test's own reload came after the startup one");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> processes().oldWorkers().isEmpty());
+    }
+
+    @Test
+    void daemonModeReloadedWithSfChurnsWithoutReloadAndLeavesNoOldProcess() throws Exception {
+        long first = startDaemon();
+        daemons.add(first);
+        startGenerator(daemonCommand() + " -x " + socket() + " -sf $(cat " + pidFile() + ")", " expose-fd listeners");
+        List<Backend> servers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            servers.add(backend("d" + i, "127.0.0.1", backends.start("d" + i)));
+        }
+        generator.apply(web(servers));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Traffic.once(port).startsWith("d"));
+        long serving = workerPid();
+        daemons.add(serving);
+        assertTrue(serving != first, "the startup reload replaced the first process");
+
+        try (Traffic traffic = new Traffic(port).start(2)) {
+            for (int i = 3; i < 13; i++) {
+                servers.add(backend("d" + i, "127.0.0.1", backends.start("d" + i)));
+                generator.apply(web(servers));
+            }
+            for (int i = 0; i < 5; i++) {
+                servers.remove(0);
+                generator.apply(web(servers));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> traffic.ok() > 50);
+            assertEquals(Map.of(), traffic.errors());
+        }
+        assertEquals(serving, workerPid(), "no reload for churn: the same process serves");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) generator.status();
+        assertEquals(1, status.get("reloads"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false) == false);
     }
 }
