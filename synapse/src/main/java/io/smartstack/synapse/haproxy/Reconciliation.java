@@ -89,6 +89,30 @@ final class Reconciliation {
         supervisor.adopt();
         // keeps synapse_haproxy_servers{service,state} current between changes (health checks move states)
         executor.scheduleWithFixedDelay(this::refreshServerStates, 5, 5, TimeUnit.SECONDS);
+        if (settings.zoneRouting().active()) {
+            long every = settings.zoneRouting().checkInterval().toMillis();
+            executor.scheduleWithFixedDelay(this::watchZones, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Re-decides zone routing from HAProxy's current view; a pass runs only when a decision changes. */
+    private void watchZones() {
+        try {
+            if (lastDesired == null || endpoints.isEmpty() || !supervisor.running()) {
+                return;
+            }
+            Optional<RuntimeState> state = Optional.of(endpoints.get(0).read());
+            var now = models.zones().decide(models.buildOnly(lastDesired, state), lastDesired, state);
+            boolean changed = now.entrySet().stream().anyMatch(entry -> {
+                var before = models.zones().decisions().get(entry.getKey());
+                return before == null || before.mode() != entry.getValue().mode();
+            });
+            if (changed) {
+                apply(lastDesired);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("zone routing: cannot read HAProxy's view now: {}", e.toString());
+        }
     }
 
     private void refreshServerStates() {
@@ -226,6 +250,7 @@ final class Reconciliation {
             }
         }
         Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, runtime);
+        ZoneStatus.addTo(services, models.zones());
         status.put("services", services);
         if (runtime.isPresent()) {
             metrics.serverStates(StatusView.countByState(services));
