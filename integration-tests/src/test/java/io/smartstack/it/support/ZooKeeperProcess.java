@@ -58,7 +58,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
                                 name,
                                 List.of("--port", Integer.toString(port), "--data", data.toString()),
                                 logs)
-                        .awaitPort(port, Stack.START_TIMEOUT);
+                        .awaitLogLine("listening on 127.0.0.1:" + port, Stack.START_TIMEOUT);
     }
 
     private List<String> releaseCommand(String version) {
