@@ -44,16 +44,17 @@ smartstack_exec_tool() {
   exec java ${JAVA_OPTS:-} -cp "$jar" "$main" "$@"
 }
 
-# JVM options for the sidecar daemons when JAVA_OPTS is not set: a small heap and serial GC keep a
-# sidecar at about 115 MB RSS and under 5% of a core with 200 services (nerve/bench/README.md).
-SMARTSTACK_DEFAULT_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
+# The sidecar daemons' JVM flags: one file, shared with the installed launchers and the systemd units.
+SMARTSTACK_JVM_OPTIONS="$SMARTSTACK_ROOT/bin/jvm.options"
 
-# Runs a jar with the JVM options in JAVA_OPTS (default: SMARTSTACK_DEFAULT_JAVA_OPTS), replacing the shell.
+# Runs a jar with the JVM flags of bin/jvm.options (JAVA_OPTS, when set, instead), replacing the shell.
 smartstack_exec_jar() {
   local jar
   jar="$(smartstack_jar "$1")" || exit 1
   shift
-  JAVA_OPTS="${JAVA_OPTS-$SMARTSTACK_DEFAULT_JAVA_OPTS}"
-  # shellcheck disable=SC2086
-  exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
+  if [ -n "${JAVA_OPTS+set}" ]; then
+    # shellcheck disable=SC2086
+    exec java ${JAVA_OPTS} -jar "$jar" "$@"
+  fi
+  exec java "@$SMARTSTACK_JVM_OPTIONS" -jar "$jar" "$@"
 }

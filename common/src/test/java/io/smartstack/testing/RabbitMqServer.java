@@ -32,6 +32,11 @@ public final class RabbitMqServer implements AutoCloseable {
 
     /** Starts a broker with the guest user allowed from loopback. */
     public static RabbitMqServer start(Path directory) {
+        return start(directory, List.of());
+    }
+
+    /** Starts a broker with extra rabbitmq.conf lines, e.g. a TLS listener and its {@code ssl_options}. */
+    public static RabbitMqServer start(Path directory, List<String> extraConfigLines) {
         int port = FreePorts.next();
         int distributionPort = FreePorts.next();
         int epmdPort = FreePorts.next();
@@ -40,7 +45,8 @@ public final class RabbitMqServer implements AutoCloseable {
             Files.writeString(
                     directory.resolve("rabbitmq.conf"),
                     "listeners.tcp.default = 127.0.0.1:" + port + "\nloopback_users = none\n"
-                            + "management_agent.disable_metrics_collector = true\n");
+                            + "management_agent.disable_metrics_collector = true\n"
+                            + String.join("\n", extraConfigLines) + "\n");
             Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

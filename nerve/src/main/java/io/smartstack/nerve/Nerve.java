@@ -1,15 +1,11 @@
 package io.smartstack.nerve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.common.admin.AdminServer;
-import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
-import io.smartstack.common.config.ConfigNode;
-import io.smartstack.common.config.ConfigProblem;
-import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.nerve.admin.NerveAdminApi;
 import io.smartstack.nerve.check.HealthChecks;
 import io.smartstack.nerve.check.HttpClients;
+import io.smartstack.nerve.config.ConfigWarnings;
 import io.smartstack.nerve.config.NerveConfig;
 import io.smartstack.nerve.config.NerveConfigReader;
 import io.smartstack.nerve.config.ServiceConfig;
@@ -17,6 +13,7 @@ import io.smartstack.nerve.metrics.NerveMetrics;
 import io.smartstack.nerve.metrics.ZooKeeperGauges;
 import io.smartstack.nerve.reporter.ZooKeeperPool;
 import io.smartstack.nerve.service.CycleExecutors;
+import io.smartstack.nerve.service.DynamicServices;
 import io.smartstack.nerve.service.Overrides;
 import io.smartstack.nerve.service.ServiceSet;
 import io.smartstack.nerve.service.ServiceStatus;
@@ -57,10 +54,10 @@ public final class Nerve implements AutoCloseable {
 
     private final Optional<Path> configFile;
     private final Optional<String> instanceIdOverride;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final Overrides overrides = new Overrides();
-    private final Map<String, ServiceConfig> dynamicServices = new LinkedHashMap<>();
+    private final DynamicServices dynamicServices;
     private volatile NerveConfig config;
     private ScheduledThreadPoolExecutor scheduler;
     private ThreadPoolExecutor workers;
@@ -73,9 +70,16 @@ public final class Nerve implements AutoCloseable {
     private volatile Heartbeat heartbeat;
 
     public Nerve(NerveConfig config, Optional<Path> configFile, Optional<String> instanceIdOverride) {
+        this(config, configFile, instanceIdOverride, Clock.systemUTC());
+    }
+
+    /** A daemon whose overrides, check results and status are timed by {@code clock}. */
+    public Nerve(NerveConfig config, Optional<Path> configFile, Optional<String> instanceIdOverride, Clock clock) {
         this.config = config;
         this.configFile = configFile;
         this.instanceIdOverride = instanceIdOverride;
+        this.clock = clock;
+        this.dynamicServices = new DynamicServices(() -> this.config.services().keySet(), this::applyServices);
     }
 
     public void start() throws IOException {
@@ -110,13 +114,16 @@ public final class Nerve implements AutoCloseable {
                 new CycleExecutors(scheduler, workers));
         admin = new AdminServer(
                 new InetSocketAddress(config.admin().bind(), config.admin().port()), "nerve-admin");
-        new NerveAdminApi(this).install(admin);
+        new NerveAdminApi(new NerveAdminApi.Parts(
+                        () -> config.instanceId(), services, dynamicServices, overrides, metrics, clock))
+                .install(admin);
         admin.start();
         log.info(
                 "admin API listening on http://{}:{}",
                 displayHost(config.admin().bind()),
                 admin.port());
         heartbeat = new Heartbeat(config.heartbeatPath());
+        ConfigWarnings.of(config).forEach(warning -> log.warn("{}", warning));
         scheduler.scheduleWithFixedDelay(() -> heartbeat.beat(), 0, 1, TimeUnit.SECONDS);
         applyServices();
         log.info(
@@ -156,73 +163,15 @@ public final class Nerve implements AutoCloseable {
     }
 
     private synchronized ServiceSet.Changes applyServices() {
-        Map<String, ServiceConfig> desired = new LinkedHashMap<>(dynamicServices);
+        Map<String, ServiceConfig> desired = new LinkedHashMap<>(dynamicServices.all());
         desired.putAll(config.services());
         ServiceSet.Changes changes = services.apply(desired, config.instanceId(), config.maxRepeatedReportFailures());
         zooKeeperGauges.sync(zooKeeperPool.clients());
         return changes;
     }
 
-    /**
-     * Adds (or replaces) a service registered through the admin API, validated like a config entry.
-     *
-     * @return every problem found; empty when the service was applied
-     */
-    public synchronized List<ConfigProblem> addDynamicService(String name, JsonNode body) {
-        ConfigProblems problems = new ConfigProblems();
-        ConfigNode node = ConfigDocument.of(body, "admin API service " + name).root(problems);
-        ServiceConfig service = NerveConfigReader.readService(name, node, ServiceConfig.Origin.ADMIN_API);
-        if (!name.matches("[A-Za-z0-9_.-]+")) {
-            node.problem("service name must be letters, digits, '_', '.' or '-', got '" + name + "'");
-        }
-        if (config.services().containsKey(name)) {
-            node.problem("service " + name + " comes from the config file; change it there");
-        }
-        if (!problems.isEmpty()) {
-            return problems.list();
-        }
-        dynamicServices.put(name, service);
-        applyServices();
-        return List.of();
-    }
-
-    /** Removes a service added through the admin API; false when there is no such dynamic service. */
-    public synchronized boolean removeDynamicService(String name) {
-        if (dynamicServices.remove(name) == null) {
-            return false;
-        }
-        applyServices();
-        return true;
-    }
-
-    public boolean isDynamic(String name) {
-        synchronized (this) {
-            return dynamicServices.containsKey(name);
-        }
-    }
-
-    public boolean hasService(String name) {
-        return services.names().contains(name);
-    }
-
     public List<ServiceStatus> status() {
         return services.status();
-    }
-
-    public Overrides overrides() {
-        return overrides;
-    }
-
-    public NerveMetrics metrics() {
-        return metrics;
-    }
-
-    public NerveConfig config() {
-        return config;
-    }
-
-    public Clock clock() {
-        return clock;
     }
 
     public int adminPort() {

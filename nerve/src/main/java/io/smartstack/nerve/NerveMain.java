@@ -12,6 +12,7 @@ import io.smartstack.nerve.config.NerveConfigReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -99,7 +100,7 @@ public final class NerveMain implements Callable<Integer> {
     }
 
     private int run(NerveConfig nerveConfig) throws InterruptedException {
-        Nerve nerve = new Nerve(nerveConfig, Optional.of(config), Optional.ofNullable(instanceId));
+        Nerve nerve = new Nerve(nerveConfig, Optional.of(config), Optional.ofNullable(instanceId), Clock.systemUTC());
         CountDownLatch stop = new CountDownLatch(1);
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "nerve-reload");

@@ -1,6 +1,7 @@
 package io.smartstack.nerve;
 
 import io.smartstack.common.cli.ExitCodes;
+import io.smartstack.nerve.config.ConfigWarnings;
 import io.smartstack.nerve.config.NerveConfig;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code nerve validate --config FILE}: exit 0, or 2 printing every problem. */
+/**
+ * {@code nerve validate --config FILE}: exit 0 (printing any {@link ConfigWarnings} to stderr first), or 2
+ * printing every problem.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true, description = "Checks a config file and exits.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(
@@ -35,6 +39,9 @@ final class ValidateCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return ExitCodes.BAD_CONFIG;
         }
+        ConfigWarnings.of(loaded.get())
+                .forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
+        spec.commandLine().getErr().flush();
         spec.commandLine()
                 .getOut()
                 .println("configuration OK: " + loaded.get().services().size() + " services");

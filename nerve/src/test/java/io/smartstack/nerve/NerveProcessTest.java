@@ -181,4 +181,29 @@ class NerveProcessTest {
                         .setErr(new PrintWriter(new StringWriter()))
                         .execute("--no-such-flag"));
     }
+
+    @Test
+    void validateWarnsThatAnOriginalSslCheckNowVerifiesCertificates() throws Exception {
+        Files.writeString(
+                configFile,
+                """
+                {"instance_id": "x", "services": {"web": {"host": "127.0.0.1", "port": 8443,
+                  "zk_hosts": ["127.0.0.1:2181"], "zk_path": "/nerve/web",
+                  "checks": [{"type": "http", "uri": "/health", "ssl": true},
+                             {"type": "http", "name": "opted out", "uri": "/", "ssl": true, "ssl_verify": false}]}}}
+                """);
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new NerveMain())
+                .setErr(new PrintWriter(err))
+                .setOut(new PrintWriter(out))
+                .execute("validate", "--config", configFile.toString());
+        assertEquals(0, exit, err.toString());
+        String text = err.toString();
+        assertTrue(
+                text.contains("warning: services.web check 'web http-127.0.0.1:8443': ssl: true now verifies"), text);
+        assertTrue(text.contains("set ssl_verify: false to keep the original behaviour"), text);
+        assertEquals(1, text.lines().filter(line -> line.startsWith("warning:")).count(), text);
+        assertTrue(out.toString().contains("configuration OK"), out.toString());
+    }
 }

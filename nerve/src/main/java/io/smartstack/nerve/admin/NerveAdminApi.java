@@ -6,14 +6,19 @@ import io.smartstack.common.admin.AdminServer.Request;
 import io.smartstack.common.admin.AdminServer.Response;
 import io.smartstack.common.config.ConfigProblem;
 import io.smartstack.common.config.Durations;
-import io.smartstack.nerve.Nerve;
+import io.smartstack.nerve.metrics.NerveMetrics;
+import io.smartstack.nerve.service.DynamicServices;
+import io.smartstack.nerve.service.Overrides;
+import io.smartstack.nerve.service.ServiceSet;
 import io.smartstack.nerve.service.ServiceStatus;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Nerve's admin API (JSON unless noted):
@@ -27,14 +32,25 @@ import java.util.Optional;
  *   <li>{@code PUT|POST /services/NAME/health} with {@code {"healthy": false, "reason": .., "expires_in": ..}};
  *       {@code DELETE /services/NAME/health} = healthy again
  * </ul>
+ *
+ * <p>It is handed the objects it acts on and never calls back into the daemon.
  */
 public final class NerveAdminApi {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NerveAdminApi.class);
 
-    private final Nerve nerve;
+    /** What the admin API reads and changes. */
+    public record Parts(
+            Supplier<String> instanceId,
+            ServiceSet services,
+            DynamicServices dynamicServices,
+            Overrides overrides,
+            NerveMetrics metrics,
+            Clock clock) {}
 
-    public NerveAdminApi(Nerve nerve) {
-        this.nerve = nerve;
+    private final Parts nerve;
+
+    public NerveAdminApi(Parts parts) {
+        this.nerve = parts;
     }
 
     public void install(AdminServer server) {
@@ -62,7 +78,7 @@ public final class NerveAdminApi {
     /** The document behind {@code GET /status} and the HTML page. */
     public Map<String, Object> statusDocument() {
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("instance_id", nerve.config().instanceId());
+        document.put("instance_id", nerve.instanceId().get());
         document.put("time", nerve.clock().instant().toString());
         document.put(
                 "maintenance_all",
@@ -70,7 +86,7 @@ public final class NerveAdminApi {
                         .allMaintenance()
                         .map(m ->
                                 Map.of("reason", m.reason(), "since", m.since().toString())));
-        List<ServiceStatus> services = nerve.status();
+        List<ServiceStatus> services = nerve.services().status();
         document.put("services", services);
         return document;
     }
@@ -87,7 +103,7 @@ public final class NerveAdminApi {
         String[] parts = rest.split("/", -1);
         if (rest.isEmpty() || parts.length > 2) {
             return request.method().equals("GET") && rest.isEmpty()
-                    ? Response.json(nerve.status())
+                    ? Response.json(nerve.services().status())
                     : Response.error(404, "no such path: " + request.path());
         }
         String name = parts[0];
@@ -99,7 +115,7 @@ public final class NerveAdminApi {
                 default -> Response.error(405, "method not allowed");
             };
         }
-        if (!nerve.hasService(name)) {
+        if (!nerve.services().names().contains(name)) {
             return Response.error(404, "no such service: " + name);
         }
         return switch (parts[1]) {
@@ -110,7 +126,7 @@ public final class NerveAdminApi {
     }
 
     private Response serviceStatus(String name) {
-        return nerve.status().stream()
+        return nerve.services().status().stream()
                 .filter(s -> s.name().equals(name))
                 .findFirst()
                 .map(Response::json)
@@ -127,8 +143,8 @@ public final class NerveAdminApi {
         if (body == null || !body.isObject()) {
             return Response.json(400, Map.of("error", "the body must be a JSON object (a service config entry)"));
         }
-        boolean existed = nerve.hasService(name);
-        List<ConfigProblem> problems = nerve.addDynamicService(name, body);
+        boolean existed = nerve.services().names().contains(name);
+        List<ConfigProblem> problems = nerve.dynamicServices().add(name, body);
         if (problems.isEmpty()) {
             log.info("service {} {} through the admin API", name, existed ? "replaced" : "added");
         }
@@ -151,10 +167,10 @@ public final class NerveAdminApi {
     }
 
     private Response removeService(String name) {
-        if (nerve.removeDynamicService(name)) {
+        if (nerve.dynamicServices().remove(name)) {
             return Response.json(Map.of("removed", name));
         }
-        return nerve.hasService(name)
+        return nerve.services().names().contains(name)
                 ? Response.error(409, "service " + name + " comes from the configuration; remove it there")
                 : Response.error(404, "no such dynamic service: " + name);
     }

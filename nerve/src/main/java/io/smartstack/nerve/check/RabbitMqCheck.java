@@ -8,16 +8,17 @@ import com.rabbitmq.client.GetResponse;
 import io.smartstack.nerve.config.CheckSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 
 /**
  * As the original: connect, open a channel, declare the queue ({@code nerve} by default), publish a
  * message to it (expiring after 2 s) and get one back with an ack; got one = up. A new connection per
- * run, so a stopped broker fails the very next run. Adds vhost and TLS.
+ * run, so a stopped broker fails the very next run. Adds vhost and TLS (certificate verified against the
+ * JVM's CAs or {@code ssl_ca_file}, host name against the check's host).
  */
 final class RabbitMqCheck implements HealthCheck {
     private final ConnectionFactory factory;
     private final String queue;
+    private final TlsFailures tlsFailures;
 
     RabbitMqCheck(String host, int port, Duration timeout, CheckSpec.RabbitMq spec) {
         int millis = Math.toIntExact(Math.max(1, timeout.toMillis()));
@@ -34,23 +35,29 @@ final class RabbitMqCheck implements HealthCheck {
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setRequestedHeartbeat(0);
-        if (spec.ssl()) {
-            try {
-                if (spec.sslVerify()) {
-                    factory.useSslProtocol(SSLContext.getDefault());
-                    factory.enableHostnameVerification();
-                } else {
-                    factory.useSslProtocol(HttpClients.TrustEverything.context());
-                }
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("TLS is not available in this JVM: " + e.getMessage(), e);
+        if (spec.tls().enabled()) {
+            factory.useSslProtocol(TlsTrust.of(spec.tls()).context());
+            if (spec.tls().verify()) {
+                factory.enableHostnameVerification();
             }
         }
         this.queue = spec.queue();
+        this.tlsFailures = new TlsFailures(spec.tls());
     }
 
     @Override
     public CheckOutcome run() throws Exception {
+        try {
+            return roundTrip();
+        } catch (java.io.IOException e) {
+            if (TlsFailures.isTlsFailure(e)) {
+                return tlsFailures.outcome(e);
+            }
+            throw e;
+        }
+    }
+
+    private CheckOutcome roundTrip() throws Exception {
         try (Connection connection = factory.newConnection("nerve");
                 Channel channel = connection.createChannel()) {
             channel.queueDeclare(queue, false, false, false, null);

@@ -8,7 +8,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A new connection per run, as the original: PING, then EXISTS {@code nerve-redis-service-check}
- * (which proves a proxy such as twemproxy reaches a backend). Adds AUTH, a database, TLS and
+ * (which proves a proxy such as twemproxy reaches a backend). Adds AUTH, a database, TLS (the certificate
+ * verified against the JVM's CAs or {@code ssl_ca_file}, and the host name against the check's host) and
  * {@code require_master}: up only while {@code INFO replication} says {@code role:master}.
  */
 final class RedisCheck implements HealthCheck {
@@ -17,6 +18,7 @@ final class RedisCheck implements HealthCheck {
     private final HostAndPort address;
     private final DefaultJedisClientConfig clientConfig;
     private final boolean requireMaster;
+    private final TlsFailures tlsFailures;
 
     RedisCheck(String host, int port, Duration timeout, CheckSpec.Redis spec) {
         this.address = new HostAndPort(host, port);
@@ -26,19 +28,33 @@ final class RedisCheck implements HealthCheck {
                 .socketTimeoutMillis(millis)
                 .database(spec.database())
                 .clientName("nerve")
-                .ssl(spec.ssl());
+                .ssl(spec.tls().enabled());
         spec.username().ifPresent(builder::user);
         spec.password().ifPresent(builder::password);
-        if (spec.ssl() && !spec.sslVerify()) {
-            builder.sslSocketFactory(HttpClients.TrustEverything.context().getSocketFactory())
-                    .hostnameVerifier((hostname, session) -> true);
+        if (spec.tls().enabled()) {
+            builder.sslSocketFactory(TlsTrust.of(spec.tls()).context().getSocketFactory());
+            if (spec.tls().verify()) {
+                builder.sslParameters(TlsTrust.hostChecking());
+            }
         }
         this.clientConfig = builder.build();
+        this.tlsFailures = new TlsFailures(spec.tls());
         this.requireMaster = spec.requireMaster();
     }
 
     @Override
     public CheckOutcome run() {
+        try {
+            return exchange();
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            if (TlsFailures.isTlsFailure(e)) {
+                return tlsFailures.outcome(e);
+            }
+            throw e;
+        }
+    }
+
+    private CheckOutcome exchange() {
         try (Jedis jedis = new Jedis(address, clientConfig)) {
             String pong = jedis.ping();
             if (!"PONG".equalsIgnoreCase(pong)) {

@@ -46,8 +46,7 @@ final class CheckReader {
                         node.optionalString("username"),
                         node.optionalString("password"),
                         node.integerAtLeast("database", 0, 0),
-                        node.bool("ssl", false),
-                        node.bool("ssl_verify", true),
+                        TlsSettings.read(node),
                         node.bool("require_master", false));
             case "rabbitmq" ->
                 new CheckSpec.RabbitMq(
@@ -55,8 +54,7 @@ final class CheckReader {
                         node.string("password", "guest"),
                         node.string("vhost", "/"),
                         node.string("queue", "nerve"),
-                        node.bool("ssl", false),
-                        node.bool("ssl_verify", true));
+                        TlsSettings.read(node));
             case "exec" -> exec(node);
             case "noop" -> new CheckSpec.Noop();
             default -> throw new IllegalStateException("unhandled check type " + type);
@@ -74,8 +72,7 @@ final class CheckReader {
                 method,
                 node.stringMap("headers"),
                 node.optionalString("expect"),
-                node.bool("ssl", false),
-                node.bool("ssl_verify", true),
+                TlsSettings.read(node),
                 node.positiveDuration("open_timeout", DEFAULT_OPEN_TIMEOUT),
                 node.positiveDuration("read_timeout", timeout));
     }

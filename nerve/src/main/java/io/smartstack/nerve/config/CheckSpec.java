@@ -10,20 +10,23 @@ public sealed interface CheckSpec {
     /**
      * {@code http}: one request; 200-399 is up, redirects are not followed.
      *
-     * @param sslVerify verify the server certificate and host name ({@code ssl_verify}, default true)
+     * @param tls {@code ssl}, {@code ssl_verify}, {@code ssl_ca_file}
      */
     record Http(
             String uri,
             String method,
             Map<String, String> headers,
             Optional<String> expect,
-            boolean ssl,
-            boolean sslVerify,
+            TlsSettings tls,
             Duration openTimeout,
             Duration readTimeout)
             implements CheckSpec {
         public Http {
             headers = Map.copyOf(headers);
+        }
+
+        public boolean ssl() {
+            return tls.enabled();
         }
     }
 
@@ -32,16 +35,11 @@ public sealed interface CheckSpec {
 
     /** {@code redis}: PING and EXISTS; with {@code requireMaster}, up only while the role is master. */
     record Redis(
-            Optional<String> username,
-            Optional<String> password,
-            int database,
-            boolean ssl,
-            boolean sslVerify,
-            boolean requireMaster)
+            Optional<String> username, Optional<String> password, int database, TlsSettings tls, boolean requireMaster)
             implements CheckSpec {}
 
     /** {@code rabbitmq}: declare a queue, publish to it and get the message back. */
-    record RabbitMq(String username, String password, String vhost, String queue, boolean ssl, boolean sslVerify)
+    record RabbitMq(String username, String password, String vhost, String queue, TlsSettings tls)
             implements CheckSpec {}
 
     /** {@code exec}: run a command; exit 0 is up, killed at the timeout. */

@@ -18,6 +18,7 @@ public final class ZooKeeperPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperPool.class);
 
     private final Map<String, Entry> clients = new HashMap<>();
+    private final java.time.Duration firstOutageReminder;
     private int created;
     private boolean closed;
 
@@ -30,13 +31,22 @@ public final class ZooKeeperPool implements AutoCloseable {
         }
     }
 
+    public ZooKeeperPool() {
+        this(java.time.Duration.ofSeconds(30));
+    }
+
+    /** A pool whose clients log "still unreachable" first {@code firstOutageReminder} into an outage. */
+    ZooKeeperPool(java.time.Duration firstOutageReminder) {
+        this.firstOutageReminder = firstOutageReminder;
+    }
+
     public synchronized SharedZooKeeper acquire(ZooKeeperSettings settings) {
         if (closed) {
             throw new IllegalStateException("ZooKeeper pool is closed");
         }
         Entry entry = clients.computeIfAbsent(key(settings), key -> {
-            SharedZooKeeper zooKeeper =
-                    new SharedZooKeeper(settings, ZooKeeperClientFactory.create(settings), ++created);
+            SharedZooKeeper zooKeeper = new SharedZooKeeper(
+                    settings, ZooKeeperClientFactory.create(settings), ++created, firstOutageReminder);
             log.info("connecting to ZooKeeper {}", settings.connectString());
             zooKeeper.start();
             return new Entry(zooKeeper);

@@ -14,6 +14,7 @@ public record ServiceStatus(
         @JsonProperty("checks_up") boolean checksUp,
         @JsonProperty("registered") boolean registered,
         Optional<String> znode,
+        @JsonProperty("owned_znodes") List<String> ownedZnodes,
         @JsonProperty("zk_hosts") String zkHosts,
         @JsonProperty("zk_connected") boolean zkConnected,
         Optional<OverrideStatus> maintenance,

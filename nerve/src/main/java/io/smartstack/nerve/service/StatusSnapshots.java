@@ -23,6 +23,7 @@ final class StatusSnapshots {
                 checksUp,
                 reporter.registeredPath().isPresent(),
                 reporter.registeredPath(),
+                reporter.ownedZnodes(),
                 reporter.zooKeeper().connectString(),
                 reporter.zooKeeper().isConnected(),
                 override.maintenance().map(ServiceStatus.OverrideStatus::of),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smartstack.nerve.config.CheckConfig;
 import io.smartstack.nerve.config.CheckSpec;
+import io.smartstack.nerve.config.TlsSettings;
 import io.smartstack.testing.RabbitMqServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +26,7 @@ class RabbitMqCheckTest {
                     Duration.ofSeconds(2),
                     1,
                     1,
-                    new CheckSpec.RabbitMq("guest", "guest", "/", "nerve", false, true));
+                    new CheckSpec.RabbitMq("guest", "guest", "/", "nerve", TlsSettings.OFF));
             try (CheckRunner runner =
                     new CheckRunner(config, new HealthChecks(new HttpClients()).create(config), Clock.systemUTC())) {
                 // the broker accepts connections slightly before it is fully booted

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smartstack.nerve.config.CheckConfig;
 import io.smartstack.nerve.config.CheckSpec;
+import io.smartstack.nerve.config.TlsSettings;
 import io.smartstack.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class RedisCheckTest {
     }
 
     private static CheckSpec.Redis spec(Optional<String> password, boolean requireMaster) {
-        return new CheckSpec.Redis(Optional.empty(), password, 0, false, true, requireMaster);
+        return new CheckSpec.Redis(Optional.empty(), password, 0, TlsSettings.OFF, requireMaster);
     }
 
     @Test

@@ -94,7 +94,7 @@ class NerveConfigReaderTest {
         assertEquals("/health", spec.uri());
         assertEquals(Duration.ofMillis(200), spec.openTimeout());
         assertEquals(Duration.ofMillis(200), spec.readTimeout());
-        assertTrue(spec.sslVerify());
+        assertTrue(spec.tls().verify());
         assertEquals(3001, http.checks().get(1).port());
         ServiceConfig tcp = config.services().get("your_tcp_service");
         assertTrue(tcp.zookeeper().pathEncoding());
@@ -200,7 +200,8 @@ class NerveConfigReaderTest {
         assertTrue(((CheckSpec.Exec) db.checks().get(2).spec()).shell());
         assertEquals("/test", ((CheckSpec.RabbitMq) db.checks().get(3).spec()).vhost());
         CheckSpec.Http http = (CheckSpec.Http) db.checks().get(4).spec();
-        assertFalse(http.sslVerify());
+        assertFalse(http.tls().verify());
+        assertFalse(http.tls().verifyDefaulted());
         assertEquals(Optional.of("OK"), http.expect());
         assertEquals("db noop-::1:6379", db.checks().get(5).name());
     }

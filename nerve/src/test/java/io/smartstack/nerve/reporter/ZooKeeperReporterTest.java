@@ -246,4 +246,27 @@ class ZooKeeperReporterTest {
         assertThrows(
                 KeeperException.NoAuthException.class, () -> observer.setData().forPath("/secure/i-abc_", new byte[0]));
     }
+
+    @Test
+    void aFixedEphemeralNodeLeftByAnotherSessionIsTakenOverAndDeletedOnDeregistration() throws Exception {
+        // a previous Nerve's node, still held by its live session
+        observer.create()
+                .creatingParentsIfNeeded()
+                .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+                .forPath("/fixed/i-abc_", "stale".getBytes(StandardCharsets.UTF_8));
+        long observerSession = observer.getZookeeperClient().getZooKeeper().getSessionId();
+        ZooKeeperReporter reporter = reporter(config("/fixed", NodeType.EPHEMERAL, false, Optional.empty()));
+        long session = reporter.zooKeeper().sessionId();
+        reporter.report(true);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> ownedBy("/fixed", session).isPresent());
+        assertEquals(Optional.empty(), ownedBy("/fixed", observerSession));
+        assertArrayEquals(
+                RegistrationCodec.encode(REGISTRATION), observer.getData().forPath("/fixed/i-abc_"));
+        assertEquals(List.of("/fixed/i-abc_"), reporter.ownedZnodes());
+
+        reporter.report(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> children("/fixed").isEmpty());
+        assertEquals(List.of(), reporter.ownedZnodes());
+    }
 }

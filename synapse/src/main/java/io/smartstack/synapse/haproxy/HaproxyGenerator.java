@@ -2,6 +2,7 @@ package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
+import io.smartstack.synapse.haproxy.runtime.HaproxyRuntime;
 import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.DesiredState;
 import java.time.Clock;
@@ -40,11 +41,19 @@ public final class HaproxyGenerator implements ConfigGenerator {
     private final HaproxyConfigRenderer renderer;
     private final HaproxyMetrics metrics;
     private final Clock clock;
+    private final HaproxyRuntime runtime;
     private ScheduledExecutorService executor;
     private Reconciliation reconciliation;
 
-    HaproxyGenerator(HaproxySettings settings, HaproxyConfigRenderer renderer, HaproxyMetrics metrics, Clock clock) {
+    /** @param runtime the stats sockets' owner; closed with this generator */
+    HaproxyGenerator(
+            HaproxySettings settings,
+            HaproxyConfigRenderer renderer,
+            HaproxyMetrics metrics,
+            Clock clock,
+            HaproxyRuntime runtime) {
         this.settings = settings;
+        this.runtime = runtime;
         this.renderer = renderer;
         this.metrics = metrics;
         this.clock = clock;
@@ -65,7 +74,7 @@ public final class HaproxyGenerator implements ConfigGenerator {
             thread.setDaemon(true);
             return thread;
         });
-        reconciliation = new Reconciliation(settings, renderer, metrics, clock, executor);
+        reconciliation = new Reconciliation(settings, renderer, metrics, clock, executor, runtime);
         call(() -> {
             reconciliation.start();
             return null;
@@ -107,6 +116,9 @@ public final class HaproxyGenerator implements ConfigGenerator {
     public void close() {
         Lifecycle previous = lifecycle.getAndSet(Lifecycle.CLOSED);
         if (previous != Lifecycle.STARTED) {
+            if (previous == Lifecycle.LATENT) {
+                runtime.close();
+            }
             return;
         }
         executor.shutdownNow();

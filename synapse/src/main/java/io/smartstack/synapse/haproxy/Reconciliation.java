@@ -5,11 +5,12 @@ import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
+import io.smartstack.synapse.haproxy.runtime.HaproxyRuntime;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason.Kind;
+import io.smartstack.synapse.haproxy.runtime.RuntimeRead;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.StructureDiff;
-import io.smartstack.synapse.haproxy.runtime.UnixSocketRuntimeApi;
 import io.smartstack.synapse.model.DesiredState;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Reconciliation {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
-    private static final Duration FOLLOW_UP = Duration.ofMillis(200);
     private static final Duration RESOLVE_REFRESH = Duration.ofMinutes(5);
     private static final Duration RESOLVE_RETRY = Duration.ofSeconds(10);
 
@@ -42,7 +42,7 @@ final class Reconciliation {
     private final ScheduledExecutorService executor;
     private final Optional<ConfigInstaller> installer;
     private final Optional<ConfigWriter> writer;
-    private final List<RuntimeEndpoint> endpoints = new ArrayList<>();
+    private final HaproxyRuntime runtime;
     private final Supervisor supervisor;
     private final DesiredModels models;
     private final Reloads reloads;
@@ -58,7 +58,8 @@ final class Reconciliation {
             HaproxyConfigRenderer renderer,
             HaproxyMetrics metrics,
             Clock clock,
-            ScheduledExecutorService executor) {
+            ScheduledExecutorService executor,
+            HaproxyRuntime runtime) {
         this.settings = settings;
         this.renderer = renderer;
         this.metrics = metrics;
@@ -70,17 +71,13 @@ final class Reconciliation {
                         files.configFile(), files.candidateFile(), files.doChecks(), files.checkCommand()))
                 : Optional.empty();
         this.writer = installer.map(it -> new ConfigWriter(it, metrics));
-        if (settings.runtime().doSocket()) {
-            settings.runtime()
-                    .socketFiles()
-                    .forEach(socket -> endpoints.add(new RuntimeEndpoint(new UnixSocketRuntimeApi(socket), metrics)));
-        }
-        this.supervisor = new Supervisor(settings, metrics, endpoints);
+        this.runtime = runtime;
+        this.supervisor = new Supervisor(settings, metrics);
         this.models = new DesiredModels(settings);
         this.resolver = new HostResolver(clock, RESOLVE_REFRESH, RESOLVE_RETRY, this::resolved);
-        this.runtimeSync = new RuntimeSync(settings, clock, endpoints, resolver);
+        this.runtimeSync = new RuntimeSync(settings, clock, runtime, resolver, metrics);
         this.reloads =
-                new Reloads(settings, metrics, clock, executor, supervisor.managed(), endpoints, this::afterReload);
+                new Reloads(settings, metrics, clock, executor, supervisor.managed(), runtime, this::afterReload);
     }
 
     void start() {
@@ -98,10 +95,14 @@ final class Reconciliation {
     /** Re-decides zone routing from HAProxy's current view; a pass runs only when a decision changes. */
     private void watchZones() {
         try {
-            if (lastDesired == null || endpoints.isEmpty() || !supervisor.running()) {
+            Optional<String> first = runtime.sockets().stream().findFirst();
+            if (lastDesired == null || first.isEmpty() || !supervisor.running()) {
                 return;
             }
-            Optional<RuntimeState> state = Optional.of(endpoints.get(0).read());
+            if (!(runtime.read(first.get()) instanceof RuntimeRead.Current current)) {
+                return;
+            }
+            Optional<RuntimeState> state = Optional.of(current.state());
             var now = models.zones().decide(models.buildOnly(lastDesired, state), lastDesired, state);
             boolean changed = now.entrySet().stream().anyMatch(entry -> {
                 var before = models.zones().decisions().get(entry.getKey());
@@ -110,7 +111,7 @@ final class Reconciliation {
             if (changed) {
                 apply(lastDesired);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.debug("zone routing: cannot read HAProxy's view now: {}", e.toString());
         }
     }
@@ -124,6 +125,15 @@ final class Reconciliation {
     }
 
     void apply(DesiredState desired) {
+        try {
+            pass(desired);
+        } finally {
+            // no session outlives a pass: an old worker never waits for Synapse to let go of it
+            runtime.release();
+        }
+    }
+
+    private void pass(DesiredState desired) {
         lastDesired = desired;
         if (followUp != null) {
             followUp.cancel(false);
@@ -131,7 +141,7 @@ final class Reconciliation {
         }
         boolean running = supervisor.running();
         List<ReloadReason> reasons = new ArrayList<>();
-        Map<RuntimeEndpoint, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
+        Map<String, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
         HaproxyModel model = models.build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
         String before = baseline == null ? installedText() : baseline;
@@ -142,11 +152,14 @@ final class Reconciliation {
             supervisor.start(valid);
             return;
         }
-        boolean more = false;
+        Optional<Duration> next = Optional.empty();
         if (settings.runtime().doSocket()) {
             // servers first: they take effect at once; the file follows, validated
-            for (Map.Entry<RuntimeEndpoint, RuntimeState> entry : states.entrySet()) {
-                more |= runtimeSync.run(entry.getKey(), entry.getValue(), model, reasons);
+            for (Map.Entry<String, RuntimeState> entry : states.entrySet()) {
+                Optional<Duration> wanted = runtimeSync.run(entry.getKey(), entry.getValue(), model, reasons);
+                if (wanted.isPresent() && (next.isEmpty() || wanted.get().compareTo(next.get()) < 0)) {
+                    next = wanted;
+                }
             }
         } else if (!before.equals(text)) {
             reasons.add(new ReloadReason(Kind.NO_SOCKET, "the config changed and do_socket is false"));
@@ -162,8 +175,8 @@ final class Reconciliation {
         } else {
             configValid = installNow(text);
         }
-        if (more) {
-            followUp = executor.schedule(this::followUp, FOLLOW_UP.toMillis(), TimeUnit.MILLISECONDS);
+        if (next.isPresent()) {
+            followUp = executor.schedule(this::followUp, next.get().toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!reasons.isEmpty()) {
             if (configValid) {
@@ -188,7 +201,7 @@ final class Reconciliation {
     }
 
     private void afterReload() {
-        endpoints.forEach(RuntimeEndpoint::reconnect);
+        runtime.release();
         if (followUp == null && lastDesired != null) {
             followUp = executor.schedule(this::followUp, 0, TimeUnit.MILLISECONDS);
         }
@@ -238,25 +251,39 @@ final class Reconciliation {
     }
 
     Map<String, Object> status() {
+        try {
+            return statusNow();
+        } finally {
+            runtime.release();
+        }
+    }
+
+    private Map<String, Object> statusNow() {
         Map<String, Object> status = new LinkedHashMap<>();
-        Optional<RuntimeState> runtime = Optional.empty();
-        if (!endpoints.isEmpty()) {
-            try {
-                RuntimeEndpoint endpoint = endpoints.get(0);
-                RuntimeState state = endpoint.read();
-                runtime = Optional.of(new RuntimeState(state.backends(), state.servers(), endpoint.stats()));
-            } catch (IOException | RuntimeException e) {
-                status.put("runtimeError", e.getMessage());
+        Optional<RuntimeState> running = Optional.empty();
+        Optional<String> first = runtime.sockets().stream().findFirst();
+        if (first.isPresent()) {
+            RuntimeRead read = runtime.read(first.get());
+            if (read instanceof RuntimeRead.Current current) {
+                RuntimeState state = current.state();
+                running = Optional.of(new RuntimeState(
+                        state.backends(),
+                        state.servers(),
+                        runtime.stats(first.get()).orElse(Map.of())));
+                status.put("workerPid", current.workerPid());
+            } else if (read instanceof RuntimeRead.Unreachable gone) {
+                status.put("runtimeError", gone.reason());
             }
         }
-        Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, runtime);
+        Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, running);
         ZoneStatus.addTo(services, models.zones());
         status.put("services", services);
-        if (runtime.isPresent()) {
+        if (running.isPresent()) {
             metrics.serverStates(StatusView.countByState(services));
         }
         status.putAll(reloads.status());
         status.put("dynamicServers", runtimeSync.dynamicServers());
+        status.put("refusedCommands", runtimeSync.refused());
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         supervisor.status(status);
@@ -266,6 +293,6 @@ final class Reconciliation {
     void close() {
         resolver.close();
         writer.ifPresent(ConfigWriter::close);
-        endpoints.forEach(RuntimeEndpoint::close);
+        runtime.close();
     }
 }

@@ -1,10 +1,11 @@
 package io.smartstack.synapse.haproxy;
 
+import io.smartstack.common.file.AtomicFile;
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
 import io.smartstack.synapse.haproxy.process.CommandReloader;
-import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
 import io.smartstack.synapse.haproxy.process.Reloader;
+import io.smartstack.synapse.haproxy.runtime.HaproxyRuntime;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class Reloads {
     private static final Logger LOG = LoggerFactory.getLogger(Reloads.class);
     private static final int HISTORY = 10;
+    private static final Duration NEW_WORKER = Duration.ofSeconds(10);
 
     /** One reload, for the status page. */
     record Done(Instant at, List<String> reasons, String result) {}
@@ -44,13 +46,14 @@ final class Reloads {
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final Optional<Reloader> reloader;
-    private final List<RuntimeEndpoint> endpoints;
+    private final HaproxyRuntime runtime;
     private final Runnable afterReload;
     private final ReloadLimiter limiter;
     private final List<ReloadReason> pending = new ArrayList<>();
     private final Deque<Done> history = new ArrayDeque<>();
     private ScheduledFuture<?> deferred;
     private int count;
+    private String lastFailure = "";
 
     Reloads(
             HaproxySettings settings,
@@ -58,13 +61,13 @@ final class Reloads {
             Clock clock,
             ScheduledExecutorService executor,
             Optional<ManagedHaproxy> managed,
-            List<RuntimeEndpoint> endpoints,
+            HaproxyRuntime runtime,
             Runnable afterReload) {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
         this.executor = executor;
-        this.endpoints = endpoints;
+        this.runtime = runtime;
         this.afterReload = afterReload;
         this.reloader = managed.<Reloader>map(haproxy -> haproxy)
                 .or(() -> settings.reloads().reloadCommand().map(CommandReloader::new));
@@ -113,10 +116,14 @@ final class Reloads {
         }
         List<ReloadReason> reasons = List.copyOf(pending);
         writeServerState();
+        Optional<Long> workerBefore = firstSocket().flatMap(runtime::workerPid);
+        runtime.release();
         Instant now = clock.instant();
         limiter.reloaded(now);
         try {
             String result = reloader.orElseThrow().reload();
+            result += awaitNewWorker(workerBefore);
+            lastFailure = "";
             count++;
             pending.clear();
             metrics.reloaded(reasons.get(0));
@@ -129,7 +136,10 @@ final class Reloads {
             afterReload.run();
         } catch (IOException | RuntimeException e) {
             metrics.reloadFailed();
-            LOG.error("HAProxy reload failed, retrying after restart_interval: {}", e.getMessage());
+            if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
+                LOG.error("HAProxy reload failed, retrying after restart_interval: {}", e.getMessage());
+            }
+            lastFailure = String.valueOf(e.getMessage());
             Duration retry = settings.reloads().restartInterval().compareTo(Duration.ofSeconds(1)) < 0
                     ? Duration.ofSeconds(1)
                     : settings.reloads().restartInterval();
@@ -142,15 +152,48 @@ final class Reloads {
     /** Writes {@code show servers state} to the server-state file, so the new worker starts where the old one was. */
     private void writeServerState() {
         Optional<Path> file = settings.files().serverStateFile();
-        if (file.isEmpty() || endpoints.isEmpty()) {
+        Optional<String> state = firstSocket().flatMap(runtime::serversState);
+        if (file.isEmpty() || state.isEmpty()) {
             return;
         }
         try {
-            String state = endpoints.get(0).serversStateText();
-            ConfigInstaller.writeAtomically(file.get(), state.endsWith("\n") ? state : state + "\n");
+            String text = state.get();
+            AtomicFile.write(file.get(), text.endsWith("\n") ? text : text + "\n");
         } catch (IOException e) {
             LOG.warn("cannot write the server-state file {}: {}", file.get(), e.getMessage());
         }
+    }
+
+    private Optional<String> firstSocket() {
+        return runtime.sockets().stream().findFirst();
+    }
+
+    /**
+     * Waits (up to {@link #NEW_WORKER}) until a process other than {@code before} answers on the first
+     * stats socket, so that the next pass reads the new worker, not the old one that is stopping. A
+     * reload command returns before its new process serves (a master CLI {@code reload}, a signal).
+     */
+    private String awaitNewWorker(Optional<Long> before) throws IOException {
+        Optional<String> socket = firstSocket();
+        if (socket.isEmpty() || before.isEmpty()) {
+            return "";
+        }
+        long deadline = System.nanoTime() + NEW_WORKER.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Long> now = runtime.workerPid(socket.get());
+            if (now.isPresent() && !now.equals(before)) {
+                return "; worker pid " + before.get() + " -> " + now.get();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(20).toNanos());
+        }
+        throw new IOException("the reload left the same worker (pid " + before.get() + ") answering on " + socket.get()
+                + " after " + NEW_WORKER.toSeconds() + " s");
+    }
+
+    /** Why the last reload failed; empty when it succeeded (or none was tried). */
+    String lastFailure() {
+        return lastFailure;
     }
 
     Map<String, Object> status() {
@@ -164,6 +207,7 @@ final class Reloads {
             last.add(Map.of("at", done.at().toString(), "reasons", done.reasons(), "result", done.result()));
         }
         status.put("lastReloads", last);
+        status.put("lastReloadFailure", lastFailure);
         return status;
     }
 }

@@ -5,7 +5,6 @@ import io.smartstack.synapse.haproxy.process.ManagedHaproxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,15 +21,13 @@ final class Supervisor {
     private final Optional<ManagedHaproxy> managed;
     private final Path configFile;
     private final HaproxyMetrics metrics;
-    private final List<RuntimeEndpoint> endpoints;
     private boolean started;
     private int restarts;
 
-    Supervisor(HaproxySettings settings, HaproxyMetrics metrics, List<RuntimeEndpoint> endpoints) {
+    Supervisor(HaproxySettings settings, HaproxyMetrics metrics) {
         this.configFile = settings.files().configFile();
         this.managed = settings.managed().map(m -> new ManagedHaproxy(m, configFile));
         this.metrics = metrics;
-        this.endpoints = endpoints;
     }
 
     Optional<ManagedHaproxy> managed() {
@@ -59,7 +56,6 @@ final class Supervisor {
         try {
             long pid = haproxy.start();
             started = true;
-            endpoints.forEach(RuntimeEndpoint::reconnect);
             LOG.info("started HAProxy (master pid {}) on {}", pid, configFile);
         } catch (IOException e) {
             LOG.error("cannot start HAProxy: {}", e.getMessage());

@@ -3,6 +3,7 @@ package io.smartstack.synapse.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.smartstack.common.file.AtomicFile;
 import io.smartstack.synapse.cache.BackendJson;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;

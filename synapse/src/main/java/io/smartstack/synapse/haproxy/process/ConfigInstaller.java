@@ -1,8 +1,8 @@
 package io.smartstack.synapse.haproxy.process;
 
+import io.smartstack.common.file.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Installs a haproxy.cfg the safe way: compare with the file on disk (equal: nothing happens) -> write
  * the candidate -> check it ({@code haproxy -c -f candidate}) -> atomic rename over the installed
- * file. A candidate that fails the check is kept as {@code <file>.failed} and the installed file is
+ * file ({@link AtomicFile}: flushed to disk before the rename). A candidate that fails the check is kept as {@code <file>.failed} and the installed file is
  * left as it was. Not thread-safe: one owner thread.
  */
 public final class ConfigInstaller {
@@ -61,9 +61,7 @@ public final class ConfigInstaller {
         if (installed().equals(text)) {
             return new Result(Outcome.UNCHANGED, "");
         }
-        createParent(candidateFile);
-        createParent(configFile);
-        Files.writeString(candidateFile, text, StandardCharsets.UTF_8);
+        AtomicFile.write(candidateFile, text);
         if (doChecks) {
             CommandResult check = CommandResult.run(
                     List.of("/bin/sh", "-c", checkCommand.replace("%{file}", quote(candidateFile.toString()))),
@@ -73,35 +71,8 @@ public final class ConfigInstaller {
                 return new Result(Outcome.CHECK_FAILED, check.output().strip());
             }
         }
-        moveAtomically(candidateFile, configFile);
+        AtomicFile.replace(candidateFile, configFile);
         return new Result(Outcome.INSTALLED, "");
-    }
-
-    /** Writes {@code text} to {@code target} through a temporary file and an atomic rename. */
-    public static void writeAtomically(Path target, String text) throws IOException {
-        createParent(target);
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        moveAtomically(temporary, target);
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            // another file system: copy next to the target first, then rename there
-            Path sibling = to.resolveSibling(to.getFileName() + ".tmp");
-            Files.copy(from, sibling, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(sibling, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Files.delete(from);
-        }
-    }
-
-    private static void createParent(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
     }
 
     static String quote(String text) {

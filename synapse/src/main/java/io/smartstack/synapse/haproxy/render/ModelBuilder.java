@@ -97,7 +97,7 @@ public final class ModelBuilder {
             String bind = address
                     + (settings.port().isPresent() ? ":" + settings.port().getAsInt() : "")
                     + settings.bindOptions().map(options -> " " + options).orElse("");
-            frontend = Optional.of(new Frontend(settings.frontendLines(), bind));
+            frontend = Optional.of(new Frontend(frontendLines(global, settings.frontendLines()), bind));
         }
         return new ServiceModel(
                 service.name(),
@@ -173,9 +173,29 @@ public final class ModelBuilder {
         if (settings.files().serverStateFile().isPresent() && !hasKeyword(lines, "load-server-state-from-file")) {
             lines.add("load-server-state-from-file global");
         }
+        return lines;
+    }
+
+    /**
+     * A frontend's lines, plus {@code option idle-close-on-response} for hitless reloads where it is
+     * valid: in an HTTP frontend only (HAProxy warns about it in {@code mode tcp}, the default mode),
+     * unless the user's defaults or frontend lines already say either way.
+     */
+    private static List<String> frontendLines(HaproxySettings settings, List<String> own) {
+        List<String> lines = new ArrayList<>(own);
+        List<String> inherited = new ArrayList<>(settings.defaults());
+        inherited.addAll(own);
+        String mode = "tcp";
+        for (String line : inherited) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length >= 2 && words[0].equals("mode")) {
+                mode = words[1];
+            }
+        }
         if (settings.files().hitless()
-                && !hasKeyword(lines, "option idle-close-on-response")
-                && !hasKeyword(lines, "no option idle-close-on-response")) {
+                && mode.equals("http")
+                && !hasKeyword(inherited, "option idle-close-on-response")
+                && !hasKeyword(inherited, "no option idle-close-on-response")) {
             lines.add("option idle-close-on-response");
         }
         return lines;

@@ -5,28 +5,49 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
- * The runtime API over a unix stats socket, in one persistent interactive session ({@code prompt}
- * mode: every answer ends with {@code "\n> "}). A command that finds the session closed (HAProxy's
- * idle timeout, or a reload replaced the worker) is retried once on a new session. Not thread-safe:
- * one owner thread.
+ * The runtime API over a unix stats socket, in one interactive session ({@code prompt} mode: every
+ * answer ends with {@code "\n> "}). Each answer must arrive within the read timeout (default 5 s),
+ * or the session is dropped and the command fails. A command that finds the session closed
+ * (HAProxy's idle timeout, the process exited) is retried once on a new session. Which process the
+ * session is attached to is not this class's concern: {@link StatsSockets} checks it. Not
+ * thread-safe: one owner thread.
  */
 public final class UnixSocketRuntimeApi implements RuntimeApi {
     private static final byte[] PROMPT = "\n> ".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
     private final Path socket;
+    private final Duration readTimeout;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
     private SocketChannel channel;
+    private Selector selector;
 
     public UnixSocketRuntimeApi(Path socket) {
+        this(socket, DEFAULT_READ_TIMEOUT);
+    }
+
+    public UnixSocketRuntimeApi(Path socket, Duration readTimeout) {
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("read timeout <= 0: " + readTimeout);
+        }
         this.socket = socket;
+        this.readTimeout = readTimeout;
     }
 
     public Path socket() {
         return socket;
+    }
+
+    /** Whether a session is open now (a process is attached to it). */
+    public boolean connected() {
+        return channel != null;
     }
 
     @Override
@@ -39,7 +60,7 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
             return exchange(command);
         } catch (IOException e) {
             reconnect();
-            if (fresh) {
+            if (fresh || e instanceof ReadTimeout) {
                 throw e;
             }
             return exchange(command);
@@ -48,41 +69,59 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
 
     private String exchange(String command) throws IOException {
         if (channel == null) {
-            channel = open();
+            open();
         }
         write(command + "\n");
         return readAnswer();
     }
 
-    private SocketChannel open() throws IOException {
+    private void open() throws IOException {
         SocketChannel opened = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             opened.connect(UnixDomainSocketAddress.of(socket));
+            opened.configureBlocking(false);
+            selector = Selector.open();
+            opened.register(selector, SelectionKey.OP_READ);
             channel = opened;
             write("prompt\n");
             readAnswer();
-            return opened;
         } catch (IOException e) {
+            reconnect();
             opened.close();
-            channel = null;
             throw new IOException("cannot open a session on " + socket + ": " + e.getMessage(), e);
         }
     }
 
     private void write(String text) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + readTimeout.toNanos();
         while (out.hasRemaining()) {
-            channel.write(out);
+            if (channel.write(out) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new ReadTimeout("HAProxy did not take a command within " + readTimeout + " on " + socket);
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 
     private String readAnswer() throws IOException {
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + readTimeout.toNanos();
         while (true) {
             buffer.clear();
             int read = channel.read(buffer);
             if (read < 0) {
                 throw new IOException("HAProxy closed the session on " + socket);
+            }
+            if (read == 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ReadTimeout("no answer within " + readTimeout + " on " + socket);
+                }
+                selector.select(Math.max(1, left / 1_000_000));
+                selector.selectedKeys().clear();
+                continue;
             }
             buffer.flip();
             byte[] chunk = new byte[buffer.remaining()];
@@ -112,6 +151,14 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
 
     @Override
     public void reconnect() {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing the selector of a dropped session: nothing to report
+            }
+            selector = null;
+        }
         if (channel != null) {
             try {
                 channel.close();
@@ -125,5 +172,12 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
     @Override
     public void close() {
         reconnect();
+    }
+
+    /** No answer within the read timeout: the session is dropped, the command not retried. */
+    static final class ReadTimeout extends IOException {
+        ReadTimeout(String message) {
+            super(message);
+        }
     }
 }

@@ -1,0 +1,84 @@
+package io.smartstack.nerve.reporter;
+
+import io.smartstack.nerve.config.NodeType;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The ZooKeeper operations on one service's registration nodes (blocking; run on the writer thread).
+ * Sequential types get a new {@code <prefix><sequence>} node each time; a fixed-path node that already
+ * exists is taken over: an ephemeral one of another session is deleted and created again in one
+ * transaction (no moment without it), a persistent one gets its data set (as the original does).
+ */
+final class RegistrationNodes {
+    private final CuratorFramework client;
+    private final String prefix;
+    private final byte[] data;
+    private final NodeType type;
+
+    RegistrationNodes(CuratorFramework client, String prefix, byte[] data, NodeType type) {
+        this.client = client;
+        this.prefix = prefix;
+        this.data = data.clone();
+        this.type = type;
+    }
+
+    /** Creates the registration for {@code session}; {@code leftovers} are nodes of ours it may replace. */
+    OwnedZnodes.Node create(long session, List<String> leftovers) throws Exception {
+        try {
+            Stat stat = new Stat();
+            String path = client.create()
+                    .storingStatIn(stat)
+                    .creatingParentsIfNeeded()
+                    .withMode(type.createMode())
+                    .forPath(prefix, data);
+            return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
+        } catch (KeeperException.NodeExistsException e) {
+            return takeOver();
+        }
+    }
+
+    private OwnedZnodes.Node takeOver() throws Exception {
+        if (!type.isEphemeral()) {
+            client.setData().forPath(prefix, data);
+            return new OwnedZnodes.Node(prefix, 0);
+        }
+        Stat existing = client.checkExists().forPath(prefix);
+        if (existing == null) {
+            return create(0, List.of());
+        }
+        CuratorOp delete = client.transactionOp()
+                .delete()
+                .withVersion(existing.getVersion())
+                .forPath(prefix);
+        CuratorOp create =
+                client.transactionOp().create().withMode(type.createMode()).forPath(prefix, data);
+        List<CuratorTransactionResult> results = client.transaction().forOperations(delete, create);
+        Stat stat = client.checkExists().forPath(results.get(1).getForPath());
+        return new OwnedZnodes.Node(prefix, stat == null ? 0 : stat.getEphemeralOwner());
+    }
+
+    /** Sets the data again (bumps mtime for {@code ttl_seconds}). */
+    void rewrite(String path) throws Exception {
+        client.setData().forPath(path, data);
+    }
+
+    /** Deletes a node; one already gone is fine. */
+    void delete(String path) throws Exception {
+        try {
+            client.delete().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            // Already gone (session expiry, or deleted by someone else): the goal is reached.
+        }
+    }
+
+    /** Sets a one-time watch on {@code path}; false when the node does not exist. */
+    boolean watch(String path, Watcher watcher) throws Exception {
+        return client.checkExists().usingWatcher(watcher).forPath(path) != null;
+    }
+}

@@ -1,0 +1,40 @@
+package io.smartstack.synapse.haproxy.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one owner of HAProxy's stats sockets and their sessions. Everything else asks it; nothing else
+ * opens a socket. Implementations guarantee that an answer comes from the process serving now: a
+ * session attached to an old, stopping process (after a reload, whoever made it) is dropped and
+ * opened again before it is used, and {@link #release()} closes every session so that no old worker
+ * is kept alive by Synapse. Sessions are opened on demand. Errors are results, never exceptions.
+ * Not thread-safe: one owner thread (the generator's). {@link StatsSockets} is the real one; tests
+ * use a hand-written fake.
+ */
+public interface HaproxyRuntime extends AutoCloseable {
+    /** The configured stats sockets, in order; the first is the one read for status and server state. */
+    List<String> sockets();
+
+    /** Backends and servers of the current process on {@code socket} (no session counters). */
+    RuntimeRead read(String socket);
+
+    /** Session counters per backend and server ({@code show stat}); empty when unreachable. */
+    Optional<Map<String, Map<String, ServerStats>>> stats(String socket);
+
+    /** The raw {@code show servers state} text (for the server-state file); empty when unreachable. */
+    Optional<String> serversState(String socket);
+
+    /** The current process's pid, asked on a new connection; empty when unreachable. */
+    Optional<Long> workerPid(String socket);
+
+    /** Sends the commands in order; one outcome per command, in the same order. */
+    List<CommandOutcome> send(String socket, List<RuntimeCommand> commands);
+
+    /** Closes every open session (after a pass, before and after a reload); the next call opens new ones. */
+    void release();
+
+    @Override
+    void close();
+}

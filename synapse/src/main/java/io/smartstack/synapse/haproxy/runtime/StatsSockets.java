@@ -1,0 +1,200 @@
+package io.smartstack.synapse.haproxy.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real {@link HaproxyRuntime}: one {@link UnixSocketRuntimeApi} session per stats socket.
+ *
+ * <p>How it follows the worker: the first use of a session after {@link #release()} (in practice
+ * once per pass) asks {@code show info}; a process that answers {@code Stopping: 1} is an old worker
+ * or an old daemon-mode process that a reload replaced but that still holds this session, so the
+ * session is closed and opened again (a new connection always reaches the process serving now), for
+ * up to a second. The pid it then reports is the current worker's; a change is logged once. An answer {@code Proxy is
+ * disabled.} in the middle of a pass means a reload happened meanwhile: the command and the rest of
+ * the batch come back {@link CommandOutcome.Stale} and the session moves to the new process. {@link
+ * #release()} closes every session, so an old worker never waits for Synapse to let go. Chosen over
+ * the master CLI's process list because it works the same for master-worker, daemon-mode ({@code
+ * -sf}) and systemd-managed HAProxy, with no second socket to configure.
+ */
+public final class StatsSockets implements HaproxyRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(StatsSockets.class);
+    private static final String DISABLED = "Proxy is disabled.";
+    private static final Duration FOLLOW = Duration.ofSeconds(1);
+
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final Duration readTimeout;
+
+    /** One session per socket; answers must arrive within {@code readTimeout}. */
+    public StatsSockets(List<Path> sockets, Duration readTimeout) {
+        this.readTimeout = readTimeout;
+        for (Path socket : sockets) {
+            sessions.put(socket.toString(), new Session(new UnixSocketRuntimeApi(socket, readTimeout)));
+        }
+    }
+
+    private static final class Session {
+        final UnixSocketRuntimeApi api;
+        boolean verified;
+        long pid = -1;
+        String version = "";
+
+        Session(UnixSocketRuntimeApi api) {
+            this.api = api;
+        }
+    }
+
+    @Override
+    public List<String> sockets() {
+        return List.copyOf(sessions.keySet());
+    }
+
+    @Override
+    public RuntimeRead read(String socket) {
+        Session session = session(socket);
+        try {
+            follow(socket, session);
+            java.util.Set<String> backends = RuntimeParsers.backends(session.api.execute("show backend"));
+            List<RuntimeServer> servers = RuntimeParsers.serversState(session.api.execute("show servers state"));
+            return new RuntimeRead.Current(
+                    socket, session.pid, session.version, RuntimeState.of(backends, servers, Map.of()));
+        } catch (IOException | RuntimeException e) {
+            drop(session);
+            return new RuntimeRead.Unreachable(socket, e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Map<String, ServerStats>>> stats(String socket) {
+        return ask(socket, "show stat -1 4 -1").map(RuntimeParsers::stat);
+    }
+
+    @Override
+    public Optional<String> serversState(String socket) {
+        return ask(socket, "show servers state");
+    }
+
+    @Override
+    public Optional<Long> workerPid(String socket) {
+        try (UnixSocketRuntimeApi fresh = new UnixSocketRuntimeApi(Path.of(socket), readTimeout)) {
+            return Optional.of(Long.parseLong(
+                    RuntimeParsers.info(fresh.execute("show info")).getOrDefault("Pid", "-1")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<CommandOutcome> send(String socket, List<RuntimeCommand> commands) {
+        Session session = session(socket);
+        List<CommandOutcome> outcomes = new ArrayList<>(commands.size());
+        try {
+            follow(socket, session);
+        } catch (IOException | RuntimeException e) {
+            drop(session);
+            commands.forEach(command -> outcomes.add(new CommandOutcome.Unreachable(command, e.getMessage())));
+            return outcomes;
+        }
+        boolean stale = false;
+        for (RuntimeCommand command : commands) {
+            if (stale) {
+                outcomes.add(new CommandOutcome.Stale(command));
+                continue;
+            }
+            try {
+                String answer = session.api.execute(command.wire()).strip();
+                if (answer.startsWith(DISABLED)) {
+                    stale = true;
+                    drop(session);
+                    outcomes.add(new CommandOutcome.Stale(command));
+                } else if (command.succeeded(answer)) {
+                    outcomes.add(new CommandOutcome.Accepted(command));
+                } else {
+                    outcomes.add(new CommandOutcome.Refused(command, answer));
+                }
+            } catch (IOException | RuntimeException e) {
+                drop(session);
+                outcomes.add(new CommandOutcome.Unreachable(command, e.getMessage()));
+                stale = true;
+            }
+        }
+        return outcomes;
+    }
+
+    @Override
+    public void release() {
+        sessions.values().forEach(session -> {
+            session.api.reconnect();
+            session.verified = false;
+        });
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+
+    private Optional<String> ask(String socket, String command) {
+        Session session = session(socket);
+        try {
+            follow(socket, session);
+            return Optional.of(session.api.execute(command));
+        } catch (IOException | RuntimeException e) {
+            drop(session);
+            return Optional.empty();
+        }
+    }
+
+    private Session session(String socket) {
+        Session session = sessions.get(socket);
+        if (session == null) {
+            throw new IllegalArgumentException("not a configured stats socket: " + socket);
+        }
+        return session;
+    }
+
+    private static void drop(Session session) {
+        session.api.reconnect();
+        session.verified = false;
+    }
+
+    /** Makes sure the session is on the process serving now (see the class comment). */
+    private static void follow(String socket, Session session) throws IOException {
+        if (session.verified && session.api.connected()) {
+            return;
+        }
+        long deadline = System.nanoTime() + FOLLOW.toNanos();
+        while (true) {
+            Map<String, String> info = RuntimeParsers.info(session.api.execute("show info"));
+            if (!"1".equals(info.get("Stopping"))) {
+                long pid = Long.parseLong(info.getOrDefault("Pid", "-1"));
+                if (session.pid > 0 && pid != session.pid) {
+                    LOG.info(
+                            "HAProxy on {} is now worker pid {} (was {}): runtime commands follow it",
+                            socket,
+                            pid,
+                            session.pid);
+                }
+                session.pid = pid;
+                session.version = info.getOrDefault("Version", "");
+                session.verified = true;
+                return;
+            }
+            session.api.reconnect();
+            if (System.nanoTime() > deadline) {
+                throw new IOException("only a stopping HAProxy process (pid " + info.get("Pid") + ") answers on "
+                        + socket + " after " + FOLLOW);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+}
