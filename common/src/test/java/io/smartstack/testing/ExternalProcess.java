@@ -22,10 +22,23 @@ public final class ExternalProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
+    /** Every process started in this JVM, oldest first: {@link ProcessLogsOnFailure} reports their logs. */
+    private static final List<ExternalProcess> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private ExternalProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
+    }
+
+    /** How many processes this JVM started so far. */
+    static int startedCount() {
+        return STARTED.size();
+    }
+
+    /** The processes started after the first {@code count}. */
+    static List<ExternalProcess> startedSince(int count) {
+        return List.copyOf(STARTED.subList(Math.min(count, STARTED.size()), STARTED.size()));
     }
 
     /** Starts {@code command}; its stdout and stderr go to a log file under {@code logDirectory}. */
@@ -38,7 +51,9 @@ public final class ExternalProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
-            return new ExternalProcess(name, builder.start(), log);
+            ExternalProcess started = new ExternalProcess(name, builder.start(), log);
+            STARTED.add(started);
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -65,6 +80,31 @@ public final class ExternalProcess implements AutoCloseable {
         }
         throw new IllegalStateException(
                 name + " did not listen on " + port + " within " + timeout + "; log:\n" + logText());
+    }
+
+    /** Waits until the process's log contains {@code text} (its readiness line), or fails with the log. */
+    public ExternalProcess awaitLogLine(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logText().contains(text)) {
+                return this;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before logging '"
+                        + text + "'; log:\n" + logText());
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException(
+                name + " did not log '" + text + "' within " + timeout + "; log:\n" + logText());
+    }
+
+    /** The process's name and the last {@code lines} lines of its log, for a failure message. */
+    public String describe(int lines) {
+        List<String> all = logText().lines().toList();
+        List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
+        return name + " (" + (process.isAlive() ? "running" : "exited with " + process.exitValue()) + "), last "
+                + tail.size() + " lines of " + log + ":\n" + String.join("\n", tail);
     }
 
     public Process process() {

@@ -27,7 +27,7 @@ class LaunchersTest {
         int port = FreePorts.next();
         try (ExternalProcess zookeeper = Launchers.start(
                         "zookeeper-dev", "zookeeper-dev", List.of("--port", Integer.toString(port)), temp)
-                .awaitPort(port, Duration.ofSeconds(60))) {
+                .awaitLogLine("listening on 127.0.0.1:" + port, Duration.ofSeconds(60))) {
             try (CuratorFramework client = ZooKeeperClientFactory.create(ZooKeeperSettings.of("127.0.0.1:" + port))) {
                 client.start();
                 assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
@@ -50,7 +50,7 @@ class LaunchersTest {
                         List.of("--port", Integer.toString(port)),
                         temp,
                         java.util.Map.of("SMARTSTACK_LOG_FORMAT", "json"))
-                .awaitPort(port, Duration.ofSeconds(60))) {
+                .awaitLogLine("listening on 127.0.0.1:" + port, Duration.ofSeconds(60))) {
             List<String> logLines = zookeeper
                     .logText()
                     .lines()

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.zookeeper.server.ServerConfig;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Runs a single-node ZooKeeper server for development and demos (not for production).")
 public final class DevelopmentZooKeeper implements Callable<Integer> {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = "--port", defaultValue = "2181", description = "Client port (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -72,10 +76,46 @@ public final class DevelopmentZooKeeper implements Callable<Integer> {
                 },
                 "zookeeper-dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread serving = new Thread(
+                () -> {
+                    try {
+                        server.runFromConfig(config);
+                    } catch (Exception e) {
+                        failure.set(e);
+                    }
+                },
+                "zookeeper-dev-server");
+        serving.start();
+        if (!awaitServing(serving)) {
+            Exception cause = failure.get();
+            System.err.printf(
+                    "ZooKeeper (development) did not serve on %s:%d within %ds%s%n",
+                    bind, port, READY_TIMEOUT.toSeconds(), cause == null ? "" : ": " + cause);
+            return ExitCodes.FAILURE;
+        }
+        // Printed only once a client is served: scripts and tests wait for this line.
         System.out.printf("ZooKeeper (development) listening on %s:%d, data in %s%n", bind, port, dataDirectory);
         System.out.flush();
-        server.runFromConfig(config);
+        serving.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         return ExitCodes.OK;
+    }
+
+    /** Polls the server until it answers {@code srvr} with its mode; false if it stops or times out. */
+    private boolean awaitServing(Thread serving) throws InterruptedException {
+        String probeHost = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+        ServingProbe probe = new ServingProbe(probeHost, port);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && serving.isAlive()) {
+            if (probe.serves()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private ServerConfig serverConfig(Path dataDirectory) throws Exception {

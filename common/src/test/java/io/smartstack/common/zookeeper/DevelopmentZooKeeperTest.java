@@ -16,6 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the development ZooKeeper as its own process, as {@code bin/zookeeper-dev} does. */
 class DevelopmentZooKeeperTest {
+    /** Printed only once the server serves clients. */
+    private static final String READY = "listening on 127.0.0.1:";
+
     @TempDir
     Path temp;
 
@@ -39,11 +42,12 @@ class DevelopmentZooKeeperTest {
     void servesACuratorClientThatCreatesAndReadsAZnodeAndKeepsDataAcrossRestarts() throws Exception {
         int port = FreePorts.next();
         Path data = temp.resolve("data");
-        try (ExternalProcess zookeeper = start(port, data).awaitPort(port, Duration.ofSeconds(30))) {
-            assertThat(zookeeper.logText()).contains("listening on 127.0.0.1:" + port);
+        try (ExternalProcess zookeeper = start(port, data).awaitLogLine(READY + port, Duration.ofSeconds(60))) {
             try (CuratorFramework client = ZooKeeperClientFactory.create(ZooKeeperSettings.of("127.0.0.1:" + port))) {
                 client.start();
-                assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS))
+                        .as(() -> "connected once it said it listens; " + zookeeper.describe(40))
+                        .isTrue();
                 client.create()
                         .creatingParentsIfNeeded()
                         .forPath("/demo/hello", "world".getBytes(StandardCharsets.UTF_8));
@@ -54,10 +58,12 @@ class DevelopmentZooKeeperTest {
         }
         assertThat(Files.list(data).toList()).isNotEmpty();
 
-        try (ExternalProcess again = start(port, data).awaitPort(port, Duration.ofSeconds(30));
+        try (ExternalProcess again = start(port, data).awaitLogLine(READY + port, Duration.ofSeconds(60));
                 CuratorFramework client = ZooKeeperClientFactory.create(ZooKeeperSettings.of("127.0.0.1:" + port))) {
             client.start();
-            assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS))
+                    .as(() -> "connected after a restart; " + again.describe(40))
+                    .isTrue();
             assertThat(new String(client.getData().forPath("/demo/hello"), StandardCharsets.UTF_8))
                     .isEqualTo("world");
         }

@@ -36,7 +36,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
                         "zookeeper-" + port + "-" + starts,
                         List.of("--port", Integer.toString(port), "--data", data.toString()),
                         logs)
-                .awaitPort(port, Stack.START_TIMEOUT);
+                .awaitLogLine("listening on 127.0.0.1:" + port, Stack.START_TIMEOUT);
     }
 
     /** SIGTERM, as an operator stopping it; waits for the exit. */
