@@ -175,11 +175,11 @@ class LiveExternalHaproxyTest {
         long worker = workerPid();
 
         try (Traffic traffic = new Traffic(port).start(2)) {
-            for (int i = 3; i < 13; i++) {
+            for (int i = 3; i < 53; i++) {
                 servers.add(backend("s" + i, "127.0.0.1", backends.start("s" + i)));
                 generator.apply(web(servers));
             }
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 50; i++) {
                 servers.remove(0);
                 generator.apply(web(servers));
             }
@@ -220,11 +220,11 @@ class LiveExternalHaproxyTest {
         assertTrue(serving != first, "the startup reload replaced the first process");
 
         try (Traffic traffic = new Traffic(port).start(2)) {
-            for (int i = 3; i < 13; i++) {
+            for (int i = 3; i < 53; i++) {
                 servers.add(backend("d" + i, "127.0.0.1", backends.start("d" + i)));
                 generator.apply(web(servers));
             }
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 50; i++) {
                 servers.remove(0);
                 generator.apply(web(servers));
             }
