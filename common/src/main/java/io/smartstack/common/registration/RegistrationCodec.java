@@ -1,16 +1,15 @@
 package io.smartstack.common.registration;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +31,10 @@ public final class RegistrationCodec {
 
     public static final String PATH_ENCODING_PREFIX = "base64_";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Pattern ENCODED_NAME = Pattern.compile("base64_(\\d+)_(.*)");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
@@ -103,66 +105,48 @@ public final class RegistrationCodec {
         }
     }
 
-    /** Decodes a znode's data; {@code childName} supplies the id (number after the last {@code _}). */
+    /**
+     * Decodes a znode's data; {@code childName} supplies the id (number after the last {@code _}). The
+     * result is either a registration that satisfies every {@link RegistrationRules} rule, or the first
+     * rule it breaks. Strict JSON: one object, no trailing data, no duplicate keys, valid UTF-8.
+     */
     public static DecodeResult decode(String childName, byte[] data, RegistrationFormat format) {
         if (data == null || data.length == 0) {
-            return new DecodeResult.Rejected("znode has no data");
+            return new DecodeResult.Rejected(RejectionKind.NO_DATA, "znode has no data");
+        }
+        Optional<DecodeResult.Rejected> tooLarge = RegistrationRules.dataSize(data.length);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get();
         }
         JsonNode root;
         try {
             root = JSON.readTree(data);
         } catch (Exception e) {
-            return new DecodeResult.Rejected(
-                    "data is not JSON: " + abbreviate(new String(data, StandardCharsets.UTF_8)));
+            return new DecodeResult.Rejected(RejectionKind.NOT_JSON, "data is not JSON: " + preview(data));
         }
         if (root == null || !root.isObject()) {
             return new DecodeResult.Rejected(
-                    "data is not a JSON object: " + abbreviate(new String(data, StandardCharsets.UTF_8)));
+                    RejectionKind.NOT_AN_OBJECT, "data is not a JSON object: " + preview(data));
         }
         JsonNode endpoint = root;
-        Optional<String> name;
+        JsonNode nameNode;
         if (format instanceof RegistrationFormat.Serverset serverset) {
             Optional<String> endpointName = serverset.endpointName();
             endpoint = endpointName.isPresent()
                     ? root.path("additionalEndpoints").path(endpointName.get())
                     : root.path("serviceEndpoint");
             if (!endpoint.isObject()) {
-                return new DecodeResult.Rejected(endpointName
-                        .map(n -> "serverset has no additionalEndpoints entry called " + n)
-                        .orElse("serverset has no serviceEndpoint"));
+                return new DecodeResult.Rejected(
+                        RejectionKind.NO_ENDPOINT,
+                        endpointName
+                                .map(n -> "serverset has no additionalEndpoints entry called " + n)
+                                .orElse("serverset has no serviceEndpoint"));
             }
-            JsonNode shard = root.get("shard");
-            name = shard == null || shard.isNull() ? Optional.empty() : Optional.of(shard.asText());
+            nameNode = root.get("shard");
         } else {
-            JsonNode nameNode = root.get("name");
-            name = nameNode == null || nameNode.isNull() ? Optional.empty() : Optional.of(nameNode.asText());
+            nameNode = root.get("name");
         }
-        return decodeEndpoint(childName, root, endpoint, name.orElse(null));
-    }
-
-    private static DecodeResult decodeEndpoint(String childName, JsonNode root, JsonNode endpoint, String name) {
-        JsonNode host = endpoint.get("host");
-        if (host == null
-                || host.isNull()
-                || !host.isValueNode()
-                || host.asText().isBlank()) {
-            return new DecodeResult.Rejected("registration has no host");
-        }
-        OptionalInt port = wholeNumber(endpoint.get("port"));
-        if (endpoint.get("port") == null || endpoint.get("port").isNull()) {
-            return new DecodeResult.Rejected("registration has no port");
-        }
-        if (port.isEmpty() || port.getAsInt() > 65535) {
-            return new DecodeResult.Rejected("registration port is not a port number: " + endpoint.get("port"));
-        }
-        OptionalInt weight = wholeNumber(root.get("weight"));
-        JsonNode options = root.get("haproxy_server_options");
-        Optional<String> serverOptions = options == null || options.isNull() || !options.isValueNode()
-                ? Optional.empty()
-                : Optional.of(options.asText());
-        Registration registration = new Registration(
-                host.asText(), port.getAsInt(), name, weight, serverOptions, labels(root.get("labels")));
-        return new DecodeResult.Decoded(registration, sequenceId(childName));
+        return RegistrationFields.read(root, endpoint, nameNode, sequenceId(childName));
     }
 
     /** The number after the last {@code _} of a znode name, as the original Synapse takes the server id. */
@@ -177,40 +161,7 @@ public final class RegistrationCodec {
         return OptionalLong.of(Long.parseLong(suffix));
     }
 
-    private static OptionalInt wholeNumber(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return OptionalInt.empty();
-        }
-        if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 0) {
-            return OptionalInt.of(node.asInt());
-        }
-        if (node.isTextual()
-                && DIGITS.matcher(node.asText()).matches()
-                && node.asText().length() < 10) {
-            return OptionalInt.of(Integer.parseInt(node.asText()));
-        }
-        return OptionalInt.empty();
-    }
-
-    private static Map<String, String> labels(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return Map.of();
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (!entry.getValue().isNull()) {
-                labels.put(
-                        entry.getKey(),
-                        entry.getValue().isValueNode()
-                                ? entry.getValue().asText()
-                                : entry.getValue().toString());
-            }
-        }
-        return labels;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? "'" + text + "'" : "'" + text.substring(0, 77) + "...'";
+    private static String preview(byte[] data) {
+        return RegistrationRules.quote(new String(data, 0, Math.min(data.length, 200), StandardCharsets.UTF_8));
     }
 }

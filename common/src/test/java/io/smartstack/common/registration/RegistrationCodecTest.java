@@ -40,8 +40,11 @@ class RegistrationCodecTest {
                         "{\"host\":\"web1.example.com\",\"port\":443,\"name\":\"web1\",\"weight\":0,"
                                 + "\"haproxy_server_options\":\"backup\",\"labels\":{\"region\":\"us-east-1\",\"az\":\"us-east-1b\"}}"),
                 Arguments.of(
-                        Registration.of("::1", 6379, "i-\"q\"").withHaproxyServerOptions("check inter 2s"),
-                        "{\"host\":\"::1\",\"port\":6379,\"name\":\"i-\\\"q\\\"\",\"haproxy_server_options\":\"check inter 2s\"}"));
+                        Registration.of("::1", 6379, "i-q")
+                                .withHaproxyServerOptions("check inter 2s")
+                                .withLabels(labels("note", "\"q\"")),
+                        "{\"host\":\"::1\",\"port\":6379,\"name\":\"i-q\",\"haproxy_server_options\":\"check inter 2s\","
+                                + "\"labels\":{\"note\":\"\\\"q\\\"\"}}"));
     }
 
     @ParameterizedTest
@@ -72,11 +75,14 @@ class RegistrationCodecTest {
 
     @Test
     void pathEncodingUsesTheUrlSafeAlphabet() {
-        String prefix = RegistrationCodec.childNamePrefix(Registration.of("10.1.2.3", 3000, "i-ff?>"), "i-ff?>", true);
-        assertThat(prefix).isEqualTo("base64_64_eyJob3N0IjoiMTAuMS4yLjMiLCJwb3J0IjozMDAwLCJuYW1lIjoiaS1mZj8-In0=_");
+        Registration registration = Registration.of("10.1.2.3", 3000, "i-ff").withLabels(labels("q", "??>"));
+        String prefix = RegistrationCodec.childNamePrefix(registration, "i-ff", true);
+        assertThat(prefix)
+                .isEqualTo(
+                        "base64_88_eyJob3N0IjoiMTAuMS4yLjMiLCJwb3J0IjozMDAwLCJuYW1lIjoiaS1mZiIsImxhYmVscyI6eyJxIjoiPz8-In19_");
         assertThat(RegistrationCodec.decodeChildName(prefix + "0000000001"))
-                .map(d -> d.registration().name())
-                .contains("i-ff?>");
+                .map(d -> d.registration().labels().get("q"))
+                .contains("??>");
     }
 
     @Test
@@ -96,21 +102,25 @@ class RegistrationCodecTest {
 
     static Stream<Arguments> malformed() {
         return Stream.of(
-                Arguments.of("not json at all", "data is not JSON: 'not json at all'"),
-                Arguments.of("[1,2]", "data is not a JSON object: '[1,2]'"),
-                Arguments.of("{\"port\":80}", "registration has no host"),
-                Arguments.of("{\"host\":\"h\"}", "registration has no port"),
-                Arguments.of("{\"host\":\"h\",\"port\":\"http\"}", "registration port is not a port number: \"http\""),
-                Arguments.of("{\"host\":\"h\",\"port\":70000}", "registration port is not a port number: 70000"),
-                Arguments.of("", "znode has no data"));
+                Arguments.of("not json at all", RejectionKind.NOT_JSON, "data is not JSON: 'not json at all'"),
+                Arguments.of("[1,2]", RejectionKind.NOT_AN_OBJECT, "data is not a JSON object: '[1,2]'"),
+                Arguments.of("{\"port\":80}", RejectionKind.HOST, "registration has no host"),
+                Arguments.of("{\"host\":\"h\"}", RejectionKind.PORT, "registration has no port"),
+                Arguments.of(
+                        "{\"host\":\"h\",\"port\":\"http\"}",
+                        RejectionKind.PORT,
+                        "registration port is not a port number: '\"http\"'"),
+                Arguments.of(
+                        "{\"host\":\"h\",\"port\":70000}", RejectionKind.PORT, "port is not within 1 and 65535: 70000"),
+                Arguments.of("", RejectionKind.NO_DATA, "znode has no data"));
     }
 
     @ParameterizedTest
     @MethodSource("malformed")
-    void malformedRegistrationIsRejectedWithAReason(String data, String reason) {
+    void malformedRegistrationIsRejectedWithAReason(String data, RejectionKind kind, String reason) {
         assertThat(RegistrationCodec.decode(
                         "x_0000000001", data.getBytes(StandardCharsets.UTF_8), RegistrationFormat.NERVE))
-                .isEqualTo(new DecodeResult.Rejected(reason));
+                .isEqualTo(new DecodeResult.Rejected(kind, reason));
     }
 
     @Test
@@ -154,6 +164,7 @@ class RegistrationCodecTest {
                 .isEqualTo(31944);
         assertThat(RegistrationCodec.decode(
                         "member_0000000005", data, new RegistrationFormat.Serverset(Optional.of("thrift"))))
-                .isEqualTo(new DecodeResult.Rejected("serverset has no additionalEndpoints entry called thrift"));
+                .isEqualTo(new DecodeResult.Rejected(
+                        RejectionKind.NO_ENDPOINT, "serverset has no additionalEndpoints entry called thrift"));
     }
 }

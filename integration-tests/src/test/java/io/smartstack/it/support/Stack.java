@@ -74,6 +74,14 @@ public final class Stack implements AutoCloseable {
         return zooKeeper;
     }
 
+    /** Starts a released ZooKeeper server, e.g. {@code 3.4.14}, as this stack's registry. */
+    public ZooKeeperProcess startZooKeeperRelease(String version) {
+        ZooKeeperProcess zooKeeper = own(ZooKeeperProcess.startRelease(
+                version, ListenPorts.next(), directory.resolve("zookeeper-" + version), logs));
+        zooKeeperConnect = zooKeeper.connectString();
+        return zooKeeper;
+    }
+
     /** Starts {@code bin/demo-service --name <name>} on a free port. */
     public DemoService demoService(String name) {
         return own(DemoService.start(name, logs));

@@ -7,6 +7,7 @@ import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
 import io.smartstack.common.metrics.StatsdTarget;
+import io.smartstack.common.registration.RegistrationRules;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +44,9 @@ public final class NerveConfigReader {
         String instanceId = instanceIdOverride.or(() -> fileInstanceId).orElse("");
         if (instanceId.isBlank()) {
             root.problemAt("instance_id", "is required (in the file or as -i/--instance_id)");
+        } else {
+            // the instance id is every registration's name, part of the HAProxy server name
+            RegistrationRules.name(instanceId).ifPresent(problem -> root.problemAt("instance_id", problem.reason()));
         }
         Optional<Path> serviceConfDir = root.optionalString("service_conf_dir").map(d -> resolve(baseDirectory, d));
         Optional<Path> heartbeatPath = root.optionalString("heartbeat_path").map(Path::of);

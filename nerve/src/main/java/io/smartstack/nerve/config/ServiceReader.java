@@ -2,6 +2,8 @@ package io.smartstack.nerve.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.registration.Registration;
+import io.smartstack.common.registration.RegistrationConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,8 @@ final class ServiceReader {
         Optional<String> serverOptions = node.optionalString("haproxy_server_options");
         var labels = node.stringMap("labels");
         ZooKeeperReporterConfig zookeeper = readZooKeeper(node);
+        // what Synapse would skip is refused here, where it is written
+        RegistrationConfig.report(node, new Registration(host, port, null, weight, serverOptions, labels), "");
         node.finish();
         return new ServiceConfig(
                 name,

@@ -1,5 +1,6 @@
 package io.smartstack.nerve.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,6 +104,29 @@ class NerveConfigReaderTest {
         assertTrue(tcp.checkMocked());
         assertEquals("127.0.0.1", tcp.checks().get(0).host());
         assertEquals(Duration.ofMillis(500), ServiceConfig.DEFAULT_CHECK_INTERVAL);
+    }
+
+    @Test
+    void refusesRegistrationValuesSynapseWouldSkip() {
+        List<String> problems = problems(
+                """
+                instance_id: "box one"
+                services:
+                  web:
+                    host: "10.0.0.1 backup"
+                    port: 8080
+                    zk_hosts: [localhost:2181]
+                    zk_path: /nerve/web
+                    weight: 300
+                    haproxy_server_options: "check\\nlisten evil"
+                    labels: {az: "a\\u0007"}
+                """);
+        assertThat(String.join("\n", problems))
+                .contains("instance_id")
+                .contains("services.web.host")
+                .contains("services.web.weight")
+                .contains("services.web.haproxy_server_options")
+                .contains("services.web.labels");
     }
 
     @Test

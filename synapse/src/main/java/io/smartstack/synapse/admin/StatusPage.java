@@ -58,7 +58,9 @@ final class StatusPage {
                 .append(escape(String.valueOf(service.get("discovery"))))
                 .append(", ")
                 .append(escape(String.valueOf(service.get("selection"))))
-                .append(")</small></h3><table><tr><th>server</th><th>host</th><th>port</th><th>origin</th>")
+                .append(")</small></h3>");
+        zone(html, service);
+        html.append("<table><tr><th>server</th><th>host</th><th>port</th><th>origin</th>")
                 .append("<th>state</th><th>weight</th><th>labels</th></tr>");
         for (Map<String, Object> backend : backends) {
             String state = state(backend);
@@ -81,6 +83,22 @@ final class StatusPage {
                     .append("</td></tr>");
         }
         html.append("</table>");
+    }
+
+    /** The zone decision a generator reports for the service ({@code <generator>.zone}), as one line. */
+    private static void zone(StringBuilder html, Map<String, Object> service) {
+        for (Object value : service.values()) {
+            if (value instanceof Map<?, ?> view && view.get("zone") instanceof Map<?, ?> zone) {
+                html.append("<p class=\"zone\">zone routing: <b>")
+                        .append(escape(String.valueOf(zone.get("decision"))))
+                        .append("</b> (local zone ")
+                        .append(escape(String.valueOf(zone.get("local_zone"))))
+                        .append(") &middot; ")
+                        .append(escape(String.valueOf(zone.get("reason"))))
+                        .append("</p>");
+                return;
+            }
+        }
     }
 
     /** The first generator view's {@code state} for the backend, lower-cased; empty when there is none. */

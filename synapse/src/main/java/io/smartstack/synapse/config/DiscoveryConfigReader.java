@@ -1,12 +1,16 @@
 package io.smartstack.synapse.config;
 
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.registration.Registration;
+import io.smartstack.common.registration.RegistrationConfig;
 import io.smartstack.common.registration.RegistrationFormat;
 import io.smartstack.synapse.selection.LabelFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Reads a service's {@code discovery} section, recording every problem on the node. */
 final class DiscoveryConfigReader {
@@ -109,7 +113,10 @@ final class DiscoveryConfigReader {
             String name = server.string("name", null);
             String host = server.requiredString("host");
             int port = server.requiredPort("port");
-            servers.add(new DiscoveryConfig.DnsServer(name, host, port, server.stringMap("labels")));
+            Map<String, String> labels = server.stringMap("labels");
+            RegistrationConfig.report(
+                    server, new Registration(host, port, name, OptionalInt.empty(), Optional.empty(), labels), "name");
+            servers.add(new DiscoveryConfig.DnsServer(name, host, port, labels));
             server.finish();
         }
         requireNonEmptyList(

@@ -2,6 +2,8 @@ package io.smartstack.synapse.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.registration.Registration;
+import io.smartstack.common.registration.RegistrationConfig;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.selection.LabelFilter;
@@ -80,6 +82,9 @@ final class ServiceConfigReader {
             Optional<String> options = server.optionalString("haproxy_server_options");
             Map<String, String> labels = server.stringMap("labels");
             OptionalLong id = server.optionalLong("id").map(OptionalLong::of).orElse(OptionalLong.empty());
+            OptionalInt checkedWeight = weight.map(OptionalInt::of).orElse(OptionalInt.empty());
+            RegistrationConfig.report(
+                    server, new Registration(host, port, name, checkedWeight, options, labels), "name");
             server.finish();
             servers.add(new Backend(
                     host,

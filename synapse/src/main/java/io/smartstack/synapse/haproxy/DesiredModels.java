@@ -6,6 +6,7 @@ import io.smartstack.synapse.haproxy.render.ModelBuilder;
 import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
+import io.smartstack.synapse.haproxy.zone.ZoneRouting;
 import io.smartstack.synapse.model.DesiredState;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,11 +23,18 @@ import java.util.Set;
 final class DesiredModels {
     private final HaproxySettings settings;
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
+    private final ZoneRouting zones;
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
     private boolean prometheusExporter;
 
     DesiredModels(HaproxySettings settings) {
         this.settings = settings;
+        this.zones = new ZoneRouting(settings.zoneRouting());
+    }
+
+    /** The zone routing of every pass (its last decisions are shown in the status). */
+    ZoneRouting zones() {
+        return zones;
     }
 
     /** Whether the status page gets the Prometheus exporter (known once the HAProxy build was asked). */
@@ -34,9 +42,9 @@ final class DesiredModels {
         this.prometheusExporter = available;
     }
 
-    /** The model for {@code desired}, its ids remembered for the next passes. */
+    /** The model for {@code desired} (with zone routing applied), its ids remembered for the next passes. */
     HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
-        HaproxyModel model = buildOnly(desired, runtime);
+        HaproxyModel model = zones.apply(buildOnly(desired, runtime), desired, runtime);
         for (HaproxyModel.ServiceModel service : model.services()) {
             Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
             for (ServerModel server : service.servers()) {

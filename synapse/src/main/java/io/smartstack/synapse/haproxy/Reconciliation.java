@@ -86,6 +86,34 @@ final class Reconciliation {
         supervisor.adopt();
         // keeps synapse_haproxy_servers{service,state} current between changes (health checks move states)
         executor.scheduleWithFixedDelay(this::refreshServerStates, 5, 5, TimeUnit.SECONDS);
+        if (settings.zoneRouting().active()) {
+            long every = settings.zoneRouting().checkInterval().toMillis();
+            executor.scheduleWithFixedDelay(this::watchZones, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Re-decides zone routing from HAProxy's current view; a pass runs only when a decision changes. */
+    private void watchZones() {
+        try {
+            Optional<String> first = runtime.sockets().stream().findFirst();
+            if (lastDesired == null || first.isEmpty() || !supervisor.running()) {
+                return;
+            }
+            if (!(runtime.read(first.get()) instanceof RuntimeRead.Current current)) {
+                return;
+            }
+            Optional<RuntimeState> state = Optional.of(current.state());
+            var now = models.zones().decide(models.buildOnly(lastDesired, state), lastDesired, state);
+            boolean changed = now.entrySet().stream().anyMatch(entry -> {
+                var before = models.zones().decisions().get(entry.getKey());
+                return before == null || before.mode() != entry.getValue().mode();
+            });
+            if (changed) {
+                apply(lastDesired);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("zone routing: cannot read HAProxy's view now: {}", e.toString());
+        }
     }
 
     private void refreshServerStates() {
@@ -248,6 +276,7 @@ final class Reconciliation {
             }
         }
         Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, running);
+        ZoneStatus.addTo(services, models.zones());
         status.put("services", services);
         if (running.isPresent()) {
             metrics.serverStates(StatusView.countByState(services));

@@ -6,6 +6,7 @@ import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.ServerStats;
+import io.smartstack.synapse.haproxy.zone.ZoneRouting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,9 @@ final class StatusView {
                 entry.put("id", server.id());
                 entry.put("origin", server.origin().name());
                 entry.put("desired", server.disabled() ? "maint" : "ready");
+                if (server.name().endsWith(ZoneRouting.BACKUP_SUFFIX)) {
+                    entry.put("role", "zone_backup");
+                }
                 Optional<RuntimeServer> running = runtime.map(
                         state -> state.serversOf(service.backendName()).get(server.name()));
                 Optional<ServerStats> stats =
@@ -64,7 +68,9 @@ final class StatusView {
             }
             for (Map<String, Object> server :
                     (List<Map<String, Object>>) ((Map<String, Object>) entry).get("servers")) {
-                byState.merge(String.valueOf(server.get("state")), 1L, Long::sum);
+                if (!"zone_backup".equals(server.get("role"))) {
+                    byState.merge(String.valueOf(server.get("state")), 1L, Long::sum);
+                }
             }
             counts.put(service, byState);
         });

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param managed the HAProxy process Synapse runs itself, if {@code manage: true}
  * @param stateFilePath the original's state cache file (read by the core)
  * @param stateFileTtl how long the core remembers backends in the state file
+ * @param zoneRouting zone-aware routing ({@code zone_routing}); off when not configured
  */
 public record HaproxySettings(
         List<String> global,
@@ -44,7 +45,8 @@ public record HaproxySettings(
         Optional<StatusPage> statusPage,
         Optional<Managed> managed,
         Optional<Path> stateFilePath,
-        Duration stateFileTtl) {
+        Duration stateFileTtl,
+        ZoneRoutingSettings zoneRouting) {
 
     public HaproxySettings {
         global = List.copyOf(global);
@@ -53,6 +55,7 @@ public record HaproxySettings(
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(reloads, "reloads");
+        Objects.requireNonNull(zoneRouting, "zoneRouting");
     }
 
     /**

@@ -43,6 +43,9 @@ public final class ServiceSettingsReader {
         }
         String cookie = node.oneOf("cookie_value_method", "name", COOKIE_METHODS);
         List<String> shared = node.stringList("shared_frontend");
+        // read again, with the top-level defaults, by the zone routing of each pass; validated here
+        ZoneRoutingReader.readService(
+                node.child("zone_routing"), ZoneRoutingSettings.off().rule());
         node.notSupported("server_port_override", "use backend_port_override in the service (not in haproxy)");
         node.finish();
         return new ServiceSettings(

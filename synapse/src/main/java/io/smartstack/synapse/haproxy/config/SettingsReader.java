@@ -63,6 +63,7 @@ public final class SettingsReader {
         }
         Optional<Path> stateFile = node.optionalString("state_file_path").map(Path::of);
         Duration stateTtl = node.positiveDuration("state_file_ttl", Duration.ofDays(1));
+        ZoneRoutingSettings zoneRouting = ZoneRoutingReader.read(node.child("zone_routing"), System::getenv);
         node.finish();
         return new HaproxySettings(
                 global,
@@ -80,7 +81,8 @@ public final class SettingsReader {
                 statusPage,
                 managed,
                 stateFile,
-                stateTtl);
+                stateTtl,
+                zoneRouting);
     }
 
     private static Files readFiles(
