@@ -163,7 +163,7 @@ class SynapseDaemonTest {
     }
 
     @Test
-    void healthzMetricsAndTheHtmlPageAnswer() throws Exception {
+    void healthzFollowsTheGeneratorsReadinessMetricsAndTheHtmlPageAnswer() throws Exception {
         register("i-1", "10.0.0.1", 8080);
         start(writeConfig("pages", ""));
         await().atMost(Duration.ofSeconds(10))
@@ -172,6 +172,14 @@ class SynapseDaemonTest {
         HttpResponse<String> health = get("/healthz");
         assertEquals(200, health.statusCode());
         assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
+
+        RecordingGenerator.byId("pages").notReady(List.of("managed HAProxy is not running: cannot bind socket"));
+        HttpResponse<String> down = get("/healthz");
+        assertEquals(503, down.statusCode(), down.body());
+        assertFalse(JSON.readTree(down.body()).get("ready").asBoolean());
+        assertTrue(down.body().contains("managed HAProxy is not running: cannot bind socket"), down.body());
+        RecordingGenerator.byId("pages").notReady(List.of());
+        assertEquals(200, get("/healthz").statusCode());
 
         HttpResponse<String> metrics = get("/metrics");
         assertEquals(200, metrics.statusCode());

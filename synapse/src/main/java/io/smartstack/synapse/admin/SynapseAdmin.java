@@ -7,7 +7,9 @@ import io.smartstack.synapse.reconcile.Reconciler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +28,34 @@ public final class SynapseAdmin implements AutoCloseable {
         this.server = new AdminServer(new InetSocketAddress(config.bind(), config.port()), "synapse-admin");
         server.route("GET", "/status", request -> AdminServer.Response.json(status(reconciler)))
                 .route("GET", "/", request -> AdminServer.Response.html(StatusPage.render(status(reconciler))))
-                .route("GET", "/healthz", request -> {
-                    Map<String, Object> health = new LinkedHashMap<>();
-                    health.put("status", "ok");
-                    health.put("ready", reconciler.status().ready());
-                    return AdminServer.Response.json(health);
-                })
+                .route("GET", "/healthz", request -> health(reconciler))
                 .route(
                         "GET",
                         "/metrics",
                         request -> AdminServer.Response.text(
                                 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape()));
+    }
+
+    /**
+     * 200 when ready: the startup wait is over and no generator reports a data-plane problem (its
+     * status' {@code notReady} list: managed HAProxy not running, config check failed, stats socket
+     * unreachable, last reload failed). Otherwise 503 with the reasons.
+     */
+    private static AdminServer.Response health(Reconciler reconciler) {
+        List<String> reasons = new ArrayList<>();
+        if (!reconciler.status().ready()) {
+            reasons.add("waiting for the first state of every service (startup wait)");
+        }
+        reconciler.generatorStatus(GENERATOR_STATUS_TIMEOUT).forEach((name, status) -> {
+            if (status instanceof Map<?, ?> map && map.get("notReady") instanceof List<?> problems) {
+                problems.forEach(problem -> reasons.add(name + ": " + problem));
+            }
+        });
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", reasons.isEmpty() ? "ok" : "not ready");
+        health.put("ready", reasons.isEmpty());
+        health.put("reasons", reasons);
+        return AdminServer.Response.json(reasons.isEmpty() ? 200 : 503, health);
     }
 
     private static Map<String, Object> status(Reconciler reconciler) {

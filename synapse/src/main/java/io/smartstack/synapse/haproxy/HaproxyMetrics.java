@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The generator's meters: runtime commands sent and failed, reloads by reason, config-check failures,
- * restarts, and servers per service by HAProxy's state ({@code up}, {@code down}, {@code drain},
+ * restarts, data-plane readiness, and servers per service by HAProxy's state ({@code up}, {@code down}, {@code drain},
  * {@code maint}, {@code absent}).
  */
 final class HaproxyMetrics {
@@ -21,6 +21,7 @@ final class HaproxyMetrics {
     private final Counter restarts;
     private final Counter reloadFailures;
     private final MultiGauge servers;
+    private final java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
 
     HaproxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +45,14 @@ final class HaproxyMetrics {
         this.servers = MultiGauge.builder("synapse.haproxy.servers")
                 .description("servers of each service by their state in HAProxy")
                 .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("synapse.haproxy.ready", ready, Number::doubleValue)
+                .description("1 while HAProxy serves the desired config (what /healthz checks), else 0")
+                .register(registry);
+    }
+
+    /** Whether the data plane was ready at the last status pass (every 5 s and on each /status). */
+    void dataPlaneReady(boolean isReady) {
+        ready.set(isReady ? 1 : 0);
     }
 
     /** Replaces the per-state server counts: service name to state to count. */

@@ -72,7 +72,7 @@ final class Reconciliation {
                 : Optional.empty();
         this.writer = installer.map(it -> new ConfigWriter(it, metrics));
         this.runtime = runtime;
-        this.supervisor = new Supervisor(settings, metrics);
+        this.supervisor = new Supervisor(settings, metrics, clock);
         this.models = new DesiredModels(settings);
         this.resolver = new HostResolver(clock, RESOLVE_REFRESH, RESOLVE_RETRY, this::resolved);
         this.runtimeSync = new RuntimeSync(settings, clock, runtime, resolver, metrics);
@@ -287,6 +287,25 @@ final class Reconciliation {
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         supervisor.status(status);
+        List<String> notReady = new ArrayList<>();
+        supervisor.problem().ifPresent(notReady::add);
+        if (status.get("runtimeError") instanceof String error && supervisor.running()) {
+            notReady.add("the runtime API does not answer: " + error);
+        }
+        runtimeSync.unreachable().forEach((socket, reason) -> {
+            if (supervisor.running()) {
+                notReady.add("stats socket " + socket + " unreachable: " + reason);
+            }
+        });
+        String checkFailure = writer.map(ConfigWriter::lastCheckFailure).orElse("");
+        if (!checkFailure.isEmpty()) {
+            notReady.add("the last config install failed its check: " + checkFailure);
+        }
+        if (!reloads.lastFailure().isEmpty()) {
+            notReady.add("the last reload failed: " + reloads.lastFailure());
+        }
+        status.put("notReady", notReady);
+        metrics.dataPlaneReady(notReady.isEmpty());
         return status;
     }
 

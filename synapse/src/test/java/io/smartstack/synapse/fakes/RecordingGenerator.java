@@ -25,6 +25,7 @@ public final class RecordingGenerator implements ConfigGenerator {
     private final List<DesiredState> applied = new CopyOnWriteArrayList<>();
     private final AtomicInteger starts = new AtomicInteger();
     private final AtomicInteger closes = new AtomicInteger();
+    private volatile List<String> notReady = List.of();
 
     RecordingGenerator(String name, String id) {
         this.name = name;
@@ -84,7 +85,12 @@ public final class RecordingGenerator implements ConfigGenerator {
                 services.put(service.name(), Map.of("servers", servers));
             }
         }
-        return Map.of("id", id, "applies", applied.size(), "services", services);
+        return Map.of("id", id, "applies", applied.size(), "services", services, "notReady", notReady);
+    }
+
+    /** What the next status reports as data-plane problems (the admin API's readiness input). */
+    public void notReady(List<String> reasons) {
+        this.notReady = List.copyOf(reasons);
     }
 
     @Override

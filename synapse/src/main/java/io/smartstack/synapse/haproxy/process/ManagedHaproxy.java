@@ -54,6 +54,7 @@ public final class ManagedHaproxy implements Reloader {
         Path log = settings.pidFile().resolveSibling(settings.pidFile().getFileName() + ".log");
         Files.createDirectories(settings.pidFile().toAbsolutePath().getParent());
         Files.deleteIfExists(settings.pidFile());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         List<String> command = List.of(
                 settings.haproxyPath(),
                 "-W",
@@ -78,7 +79,7 @@ public final class ManagedHaproxy implements Reloader {
             throw new IOException("interrupted while starting haproxy", e);
         }
         if (launcher.exitValue() != 0) {
-            throw new IOException("haproxy exited with " + launcher.exitValue() + " at start: " + tail(log));
+            throw new IOException("haproxy exited with " + launcher.exitValue() + " at start: " + tail(log, logStart));
         }
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
@@ -97,7 +98,7 @@ public final class ManagedHaproxy implements Reloader {
             pause(20);
         }
         throw new IOException("haproxy master did not answer on " + settings.masterSocket() + " within " + STARTUP
-                + ": " + tail(log));
+                + ": " + tail(log, logStart));
     }
 
     public boolean isAlive() {
@@ -185,9 +186,13 @@ public final class ManagedHaproxy implements Reloader {
         }
     }
 
-    private static String tail(Path log) {
+    /** HAProxy's own lines written by this attempt (the log is appended to by every start). */
+    private static String tail(Path log, long from) {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            byte[] all = Files.readAllBytes(log);
+            int start = (int) Math.min(from, all.length);
+            String text = new String(all, start, all.length - start, StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";

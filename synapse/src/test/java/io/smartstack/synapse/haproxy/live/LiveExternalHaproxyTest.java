@@ -99,8 +99,10 @@ class LiveExternalHaproxyTest {
                 .redirectErrorStream(true)
                 .start();
         assertEquals(0, launcher.waitFor(), new String(launcher.getInputStream().readAllBytes()));
-        master = Long.parseLong(
-                Files.readString(directory.resolve("haproxy.pid")).trim());
+        // the pid file may still be empty when the launcher returns
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.readString(pidFile()).trim().matches("\\d+"));
+        master = Long.parseLong(Files.readString(pidFile()).trim());
         await().atMost(Duration.ofSeconds(10)).until(() -> processes().workers().size() == 1);
     }
 
@@ -237,5 +239,38 @@ class LiveExternalHaproxyTest {
         assertEquals(1, status.get("reloads"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false) == false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> notReady() {
+        return (List<String>) ((Map<String, Object>) generator.status()).get("notReady");
+    }
+
+    @Test
+    void aFailingReloadCommandMakesItNotReadyWithTheReasonUntilAReloadSucceedsThenAnUnreachableSocketDoesToo()
+            throws Exception {
+        startHaproxy();
+        Path script = directory.resolve("reload.sh");
+        Files.writeString(script, "#!/bin/sh\necho 'unit haproxy.service is masked' >&2\nexit 1\n");
+        script.toFile().setExecutable(true);
+        startGenerator(script.toString(), "");
+        Backend a = backend("a", "127.0.0.1", backends.start("a"));
+        generator.apply(web(List.of(a)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> notReady().stream()
+                .anyMatch(reason -> reason.startsWith("the last reload failed")
+                        && reason.contains("unit haproxy.service is masked")));
+        assertEquals(0, processes().reloads(), "HAProxy itself was never reloaded");
+
+        Files.writeString(script, "#!/bin/sh\necho reload | socat - " + masterSocket() + "\n");
+        await().atMost(Duration.ofSeconds(15)).until(() -> notReady().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Traffic.once(port).startsWith("a"));
+
+        ProcessHandle.of(master).ifPresent(process -> {
+            process.destroy();
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> notReady().stream().anyMatch(reason -> reason.contains(socket().toString())));
     }
 }
