@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,14 +57,8 @@ class LiveExternalHaproxyTest {
         } catch (java.io.IOException | NumberFormatException e) {
             // no daemon-mode HAProxy was started by this test
         }
-        daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(process -> {
-            process.destroy();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-        }));
-        ProcessHandle.of(master).ifPresent(process -> {
-            process.destroy();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-        });
+        daemons.forEach(LiveHaproxy::stopProcess);
+        LiveHaproxy.stopProcess(master);
         backends.close();
     }
 
@@ -266,10 +259,7 @@ class LiveExternalHaproxyTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> notReady().isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> Traffic.once(port).startsWith("a"));
 
-        ProcessHandle.of(master).ifPresent(process -> {
-            process.destroy();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-        });
+        LiveHaproxy.stopProcess(master);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> notReady().stream().anyMatch(reason -> reason.contains(socket().toString())));
     }

@@ -137,6 +137,14 @@ public final class LiveHaproxy implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to the process {@code pid} if it lives, then waits up to 10 s for it to exit. */
+    public static void stopProcess(long pid) {
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroy();
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        });
+    }
+
     /** SIGKILL to the master and its workers, as a crash. */
     public void killHaproxy() {
         masterPid().flatMap(ProcessHandle::of).ifPresent(master -> {

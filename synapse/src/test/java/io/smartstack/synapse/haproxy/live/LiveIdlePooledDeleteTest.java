@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,10 +52,7 @@ class LiveIdlePooledDeleteTest {
         if (generator != null) {
             generator.close();
         }
-        ProcessHandle.of(master).ifPresent(process -> {
-            process.destroy();
-            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-        });
+        LiveHaproxy.stopProcess(master);
         backends.close();
     }
 
