@@ -14,11 +14,12 @@ declare -A SMARTSTACK_PACKAGE_FOR=(
   [curl]=curl
   [flock]=util-linux
   [systemd-analyze]=systemd
+  [dig]=dnsutils
 )
 
 # What each purpose needs.
 SMARTSTACK_NEEDS_DEMO="java mvn haproxy curl flock"
-SMARTSTACK_NEEDS_TEST="java mvn haproxy redis-server rabbitmq-server chromium ruby curl flock systemd-analyze"
+SMARTSTACK_NEEDS_TEST="java mvn haproxy redis-server rabbitmq-server chromium ruby curl flock systemd-analyze dig"
 
 smartstack_has_jdk17() {
   command -v javac >/dev/null 2>&1 || return 1
