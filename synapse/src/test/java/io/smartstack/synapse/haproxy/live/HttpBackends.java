@@ -6,8 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +24,7 @@ public final class HttpBackends implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private final List<HttpServer> servers = new ArrayList<>();
+    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
     private final Set<String> failingHealth = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
@@ -52,7 +50,7 @@ public final class HttpBackends implements AutoCloseable {
             });
             server.setExecutor(executor);
             server.start();
-            servers.add(server);
+            servers.put(name, server);
             return server.getAddress().getPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,13 +67,21 @@ public final class HttpBackends implements AutoCloseable {
         failingHealth.remove(name);
     }
 
+    /** Stops backend {@code name} at once: its port refuses connections from now on. */
+    public void stop(String name) {
+        HttpServer server = servers.remove(name);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
     public long hits(String name) {
         return hits.getOrDefault(name, new AtomicLong()).get();
     }
 
     @Override
     public synchronized void close() {
-        servers.forEach(server -> server.stop(0));
+        servers.values().forEach(server -> server.stop(0));
         executor.shutdownNow();
     }
 }

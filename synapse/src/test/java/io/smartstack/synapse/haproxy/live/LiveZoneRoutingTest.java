@@ -187,6 +187,44 @@ class LiveZoneRoutingTest {
     }
 
     /**
+     * A hard stop (the port refuses connections) cannot be hidden by the checks alone: until the next
+     * check marks the servers down, requests meet refused connections. With HAProxy marking a server
+     * down on its first failed connection ({@code observe layer4 error-limit 1 on-error mark-down}) and
+     * retrying elsewhere ({@code option redispatch 1}, {@code retries}, {@code retry-on conn-failure
+     * empty-response}), the retry finds the backup twins: no request fails.
+     */
+    @Test
+    void withLayer4ObservationAndRedispatchAHardStopOfTheLocalZoneLosesNoRequest() throws Exception {
+        for (String name : List.of("a1", "a2", "b1", "b2")) {
+            register(name, backends.start(name), "zone-" + name.charAt(0));
+        }
+        startSynapse(
+                " observe layer4 error-limit 1 on-error mark-down",
+                ", option redispatch 1, retries 3, retry-on conn-failure empty-response");
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Traffic.send(port, 8).keySet().equals(Set.of("a1", "a2")));
+        int reloads = haproxy.masterReloads();
+        try (Traffic load = new Traffic(port).start(2, 20_000, Duration.ofSeconds(60))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> load.ok() > 100);
+            backends.stop("a1");
+            backends.stop("a2");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Traffic.send(port, 8).keySet().equals(Set.of("b1", "b2")));
+            long ok = load.ok();
+            await().atMost(Duration.ofSeconds(5)).until(() -> load.ok() > ok + 200);
+            load.close();
+            System.out.printf(
+                    "zone routing, hard stop of the local zone: load %d ok, %d failed%n", load.ok(), load.failed());
+            assertThat(load.errors()).isEmpty();
+            assertThat(load.failed()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> zone().path("decision").asText().equals("spill_over"));
+        assertThat(haproxy.masterReloads()).isEqualTo(reloads);
+    }
+
+    /**
      * The servers of backend {@code web} HAProxy runs, from {@code show servers state}: registration
      * name ({@code +} for a zone backup twin) to the weight in effect.
      */
@@ -230,6 +268,11 @@ class LiveZoneRoutingTest {
     }
 
     private void startSynapse() throws Exception {
+        startSynapse("", "");
+    }
+
+    /** Synapse with {@code serverOptions} after the checks and {@code listenLines} (YAML list items, e.g. ", retries 3"). */
+    private void startSynapse(String serverOptions, String listenLines) throws Exception {
         Path config = haproxy.directory.resolve("synapse.yaml");
         Files.writeString(
                 config,
@@ -239,8 +282,8 @@ class LiveZoneRoutingTest {
                     discovery: {method: zookeeper, hosts: ["%s"], path: %s}
                     haproxy:
                       port: %d
-                      server_options: check inter %dms rise 1 fall 1
-                      listen: [mode http, option httpchk GET /health]
+                      server_options: check inter %dms rise 1 fall 1%s
+                      listen: [mode http, option httpchk GET /health%s]
                 admin: {bind: 127.0.0.1, port: 0}
                 %s"""
                         .formatted(
@@ -248,6 +291,8 @@ class LiveZoneRoutingTest {
                                 REGISTRATIONS,
                                 port,
                                 CHECK_INTERVAL.toMillis(),
+                                serverOptions,
+                                listenLines,
                                 haproxy.settingsYaml()));
         SynapseConfigLoader loader =
                 new SynapseConfigLoader(List.of(new HaproxyGeneratorFactory()), EnvironmentSubstitution.system());
