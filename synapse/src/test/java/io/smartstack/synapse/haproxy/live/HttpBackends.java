@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +26,8 @@ public final class HttpBackends implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final Map<String, HttpServer> byName = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> hits = new ConcurrentHashMap<>();
     private final Set<String> failingHealth = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
@@ -50,7 +53,8 @@ public final class HttpBackends implements AutoCloseable {
             });
             server.setExecutor(executor);
             server.start();
-            servers.put(name, server);
+            servers.add(server);
+            byName.put(name, server);
             return server.getAddress().getPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -68,9 +72,9 @@ public final class HttpBackends implements AutoCloseable {
     }
 
     /** Stops backend {@code name} at once: its port refuses connections from now on. */
-    public void stop(String name) {
-        HttpServer server = servers.remove(name);
-        if (server != null) {
+    public synchronized void stop(String name) {
+        HttpServer server = byName.remove(name);
+        if (server != null && servers.remove(server)) {
             server.stop(0);
         }
     }
@@ -81,7 +85,7 @@ public final class HttpBackends implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        servers.values().forEach(server -> server.stop(0));
+        servers.forEach(server -> server.stop(0));
         executor.shutdownNow();
     }
 }
