@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,12 +53,22 @@ public final class Traffic implements AutoCloseable {
 
     /** Starts {@code concurrency} threads sending requests until {@link #close()}. */
     public Traffic start(int concurrency) {
+        return start(concurrency, Long.MAX_VALUE, Duration.ofDays(1));
+    }
+
+    /**
+     * Starts {@code concurrency} threads sending requests until {@link #close()}, until {@code maxRequests}
+     * were sent in all or until {@code maxDuration} has passed, whichever comes first.
+     */
+    public Traffic start(int concurrency, long maxRequests, Duration maxDuration) {
         running.set(true);
+        long deadline = System.nanoTime() + maxDuration.toNanos();
+        AtomicLong sent = new AtomicLong();
         threads = new Thread[concurrency];
         for (int i = 0; i < concurrency; i++) {
             threads[i] = new Thread(
                     () -> {
-                        while (running.get()) {
+                        while (running.get() && System.nanoTime() < deadline && sent.incrementAndGet() <= maxRequests) {
                             String answer = once(port);
                             if (answer.startsWith("error")) {
                                 failed.incrementAndGet();
