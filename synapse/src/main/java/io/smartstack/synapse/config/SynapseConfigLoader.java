@@ -3,6 +3,7 @@ package io.smartstack.synapse.config;
 import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.config.ConfigProblem;
 import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
@@ -31,6 +32,13 @@ import java.util.TreeSet;
  */
 public final class SynapseConfigLoader {
     static final List<String> CORE_KEYS = List.of("services", "service_conf_dir", "statsd", "admin");
+    /** Config generators of the original Synapse that came as separate plugins and are not implemented. */
+    static final List<String> PLUGIN_GENERATORS = List.of("nginx");
+
+    static String pluginExplanation(String plugin) {
+        return "the original's " + plugin + " config generator came from a separate plugin (synapse-" + plugin
+                + "), which this implementation does not have; nothing is generated for " + plugin;
+    }
 
     private final Map<String, ConfigGeneratorFactory> factories = new TreeMap<>();
     private final EnvironmentSubstitution substitution;
@@ -76,13 +84,19 @@ public final class SynapseConfigLoader {
         }
         SynapseConfig config =
                 new SynapseConfig(services, List.copyOf(generatorSections.keySet()), admin, statsd, stateCache);
-        return new LoadedConfig(config, generators);
+        List<String> warnings =
+                problems.warnings().stream().map(ConfigProblem::toString).toList();
+        return new LoadedConfig(config, generators, warnings);
     }
 
     private Map<String, ConfigNode> generatorSections(ConfigNode root) {
         Map<String, ConfigNode> sections = new LinkedHashMap<>();
         for (String key : root.keys()) {
             if (CORE_KEYS.contains(key)) {
+                continue;
+            }
+            if (!factories.containsKey(key) && PLUGIN_GENERATORS.contains(key)) {
+                root.ignored(key, pluginExplanation(key));
                 continue;
             }
             if (!factories.containsKey(key)) {

@@ -87,7 +87,8 @@ public final class ModelBuilder {
         for (Backend backend : service.backends()) {
             Integer id = ids.get(backend.serverName());
             if (id != null) {
-                servers.add(server(backend, id, settings, cookies, global.useNerveWeights()));
+                servers.add(
+                        server(backend, id, settings, cookies, global.useNerveWeights() || settings.useNerveWeights()));
             }
         }
         servers = ServerOrder.order(servers, ServerModel::name, settings.order(), global.serverOrderSeed());
@@ -244,7 +245,8 @@ public final class ModelBuilder {
                 Optional.empty(),
                 ServiceSettings.BackendOrder.SHUFFLE,
                 List.of(),
-                CookieValueMethod.NAME);
+                CookieValueMethod.NAME,
+                false);
 
         private Defaults() {}
     }
