@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
  * HAProxy's messages with the config key its line came from. Where haproxy is not installed nothing is run.
  */
 public final class RenderedConfigCheck {
-    private static final Pattern LEVEL =
-            Pattern.compile("^\\s*\\[(ALERT|WARNING|NOTICE)\\]\\s*(?:\\(\\d+\\))?\\s*:\\s*(.*)$");
+    private static final Pattern LEVEL = Pattern.compile("^\\s*\\[(ALERT|WARNING)\\]\\s*(?:\\(\\d+\\))?\\s*:\\s*(.*)$");
     private static final Pattern POSITION = Pattern.compile("\\[([^\\]\\[]+):(\\d+)\\]\\s*:?\\s*");
 
     private RenderedConfigCheck() {}
