@@ -13,6 +13,11 @@ import java.util.List;
  */
 public final class MigrationReport {
     static final List<Difference> DIFFERENCES = List.of(
+            Difference.when(
+                    "service_conf_dir",
+                    value -> value.isTextual() && !value.asText().startsWith("/"),
+                    "a relative directory is resolved against the config file's directory (the original: against"
+                            + " the working directory)"),
             Difference.of(
                     "haproxy.restart_interval",
                     "bounds only the reloads still needed: servers are added, removed, drained and reweighted"

@@ -59,11 +59,20 @@ public final class SynapseConfigLoader {
         return found;
     }
 
+    /** Loads {@code file}; a relative {@code service_conf_dir} is resolved against the file's directory. */
     public LoadedConfig load(Path file, GeneratorContext context) {
-        return read(ConfigDocument.load(file, substitution), context);
+        return read(
+                ConfigDocument.load(file, substitution),
+                context,
+                file.toAbsolutePath().getParent());
     }
 
+    /** Reads a parsed document; a relative {@code service_conf_dir} is resolved against the working directory. */
     public LoadedConfig read(ConfigDocument document, GeneratorContext context) {
+        return read(document, context, null);
+    }
+
+    private LoadedConfig read(ConfigDocument document, GeneratorContext context, Path baseDirectory) {
         ConfigProblems problems = new ConfigProblems();
         ConfigNode root = document.root(problems);
         root.accept(CORE_KEYS.toArray(String[]::new));
@@ -71,7 +80,7 @@ public final class SynapseConfigLoader {
         Optional<StateCacheConfig> stateCache = StateCacheReader.read(generatorSections.get("haproxy"));
         Map<String, Map<String, ConfigNode>> serviceSections = new LinkedHashMap<>();
         generatorSections.keySet().forEach(name -> serviceSections.put(name, new LinkedHashMap<>()));
-        List<ServiceConfig> services = services(root, generatorSections, serviceSections);
+        List<ServiceConfig> services = services(root, generatorSections, serviceSections, baseDirectory);
         AdminConfig admin = admin(root.child("admin"));
         Optional<StatsdTarget> statsd = StatsdTarget.read(root, "statsd");
         List<ConfigGenerator> generators = new ArrayList<>();
@@ -128,14 +137,19 @@ public final class SynapseConfigLoader {
     private List<ServiceConfig> services(
             ConfigNode root,
             Map<String, ConfigNode> generatorSections,
-            Map<String, Map<String, ConfigNode>> serviceSections) {
+            Map<String, Map<String, ConfigNode>> serviceSections,
+            Path baseDirectory) {
         Map<String, ConfigNode> nodes = new TreeMap<>(root.entries("services"));
         if (!root.has("services") && !root.has("service_conf_dir")) {
             root.problemAt("services", "is required (a map of service name to its settings)");
         }
         root.optionalString("service_conf_dir").ifPresent(directory -> {
             try {
-                ServiceConfDirectory.load(Path.of(directory), substitution)
+                Path path = Path.of(directory);
+                if (!path.isAbsolute() && baseDirectory != null) {
+                    path = baseDirectory.resolve(path);
+                }
+                ServiceConfDirectory.load(path, substitution)
                         .forEach((name, document) -> nodes.put(name, document.root(root.problems())));
             } catch (ConfigException e) {
                 root.problems().addAll(e.problems());
