@@ -183,13 +183,14 @@ class OriginalCorpusTest {
         synapse.put(
                 "/var/haproxy/stats.sock", files.resolve("haproxy/haproxy.sock").toString());
         synapse.put("/tmp/synapse-corpus-output", files.resolve("output").toString());
+        copy("synapse_services/worker.json", files, synapse, null);
+        // the top-level haproxy section only (a service file's haproxy section is also indented by one tab)
         synapse.put("\n\t\"haproxy\": {\n", "\n\t\"haproxy\": {\n\t\t\"manage\": true,\n");
         copy(
                 "synapse.conf.json",
                 files,
                 synapse,
                 "{\n\t\"admin\": {\"bind\": \"127.0.0.1\", \"port\": " + ports.synapseAdmin + "},\n");
-        copy("synapse_services/worker.json", files, synapse, null);
         return files;
     }
 
