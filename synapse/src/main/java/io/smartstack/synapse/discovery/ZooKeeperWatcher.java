@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -167,13 +168,18 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             return;
         }
         publicationPending = true;
-        timer.schedule(
-                () -> events.execute(() -> {
-                    publicationPending = false;
-                    publishNow();
-                }),
-                delay.toNanos(),
-                TimeUnit.NANOSECONDS);
+        try {
+            timer.schedule(
+                    () -> events.execute(() -> {
+                        publicationPending = false;
+                        publishNow();
+                    }),
+                    delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the watchers are shutting down: nothing is published any more
+            publicationPending = false;
+        }
     }
 
     private void publishNow() {
