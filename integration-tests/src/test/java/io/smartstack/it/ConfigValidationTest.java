@@ -98,6 +98,34 @@ class ConfigValidationTest {
                 .contains("Did you mean: use_previous_backends?");
     }
 
+    @Test
+    void synapseValidateHasHaproxyCheckTheRenderedConfigAndNamesTheKeyOfABadLine() throws IOException {
+        String original = Files.readString(Launchers.root().resolve("config-examples/original/synapse.conf.json"));
+        Path config = write(
+                "synapse.conf.json",
+                original.replace("\"stats refresh 5s\"", "\"stats refresh 5s\", \"stats frobnicate\""));
+        Launchers.Result result =
+                Launchers.run("synapse", List.of("validate", "--config", config.toString()), temp, TIMEOUT);
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output())
+                .contains(
+                        "haproxy -c: ALERT at haproxy.extra_sections.\"listen stats :3212\"[4]: unknown stats parameter"
+                                + " 'frobnicate'")
+                .contains(config + ": config refused by HAProxy");
+    }
+
+    @Test
+    void aTabIndentedJsonFileWithASyntaxErrorNamesLineAndColumn() throws IOException {
+        Path config = write(
+                "nerve.conf.json", "{\n\t\"instance_id\": \"i-1\",\n\t\"services\": {\n\t}\n\t\"statsd\": {}\n}\n");
+        Launchers.Result result =
+                Launchers.run("nerve", List.of("validate", "--config", config.toString()), temp, TIMEOUT);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("not valid JSON: ").contains(config + ", line 5, column 2");
+    }
+
     private Path write(String name, String text) throws IOException {
         Path file = temp.resolve(name);
         Files.writeString(file, text);

@@ -64,6 +64,7 @@ public final class Synapse implements AutoCloseable {
             throw new IllegalStateException("Synapse already started or closed");
         }
         LoadedConfig loaded = loader.load(configFile, new GeneratorContext(metrics));
+        loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
         config = loaded.config();
         config.statsd().ifPresent(this::startStatsd);
         reconciler = new Reconciler(settings, new SynapseMetrics(metrics), clock);

@@ -1,17 +1,32 @@
 package io.smartstack.synapse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smartstack.common.cli.ExitCodes;
 import io.smartstack.common.cli.Logging;
 import io.smartstack.common.cli.VersionProvider;
+import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
+import io.smartstack.common.config.ConfigProblems;
+import io.smartstack.synapse.config.LoadedConfig;
+import io.smartstack.synapse.config.MigrationReport;
 import io.smartstack.synapse.config.SynapseConfigLoader;
+import io.smartstack.synapse.haproxy.RenderedConfigCheck;
+import io.smartstack.synapse.haproxy.render.ConfigOrigins;
+import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.GeneratorContext;
+import io.smartstack.synapse.reconcile.DesiredStates;
 import io.smartstack.synapse.reconcile.Reconciler;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -109,11 +124,69 @@ public final class SynapseMain implements Callable<Integer> {
     }
 
     static int check(Path config, PrintWriter out) {
-        SynapseConfigLoader.installed()
-                .load(config, new GeneratorContext(new SimpleMeterRegistry()))
-                .closeGenerators();
-        out.println(config + ": config OK");
-        return ExitCodes.OK;
+        return check(config, out, out);
+    }
+
+    /**
+     * Loads the config (warnings to {@code err}), has HAProxy check the config the haproxy generator renders
+     * from the default servers, and ends with the file's migration report. Exit 2 when either refuses it.
+     */
+    static int check(Path config, PrintWriter out, PrintWriter err) {
+        LoadedConfig loaded =
+                SynapseConfigLoader.installed().load(config, new GeneratorContext(new SimpleMeterRegistry()));
+        int exit = ExitCodes.OK;
+        try {
+            loaded.warnings().forEach(warning -> err.println("warning: " + warning));
+            err.flush();
+            JsonNode root =
+                    ConfigDocument.load(config).root(new ConfigProblems()).raw();
+            Optional<ConfigGenerator> haproxy = loaded.generators().stream()
+                    .filter(generator -> generator.name().equals("haproxy"))
+                    .findFirst();
+            if (haproxy.isPresent() && !haproxyCheckPasses(haproxy.get(), loaded, root, out)) {
+                exit = ExitCodes.BAD_CONFIG;
+            }
+            List<String> report = MigrationReport.of(root);
+            if (!report.isEmpty()) {
+                out.println(
+                        "Migration report: keys in " + config + " that behave differently from the original Synapse:");
+                report.forEach(line -> out.println("  " + line));
+            }
+        } finally {
+            loaded.closeGenerators();
+        }
+        out.println(config + (exit == ExitCodes.OK ? ": config OK" : ": config refused by HAProxy"));
+        out.flush();
+        return exit;
+    }
+
+    private static boolean haproxyCheckPasses(
+            ConfigGenerator haproxy, LoadedConfig loaded, JsonNode root, PrintWriter out) {
+        Map<String, JsonNode> sections = new LinkedHashMap<>();
+        loaded.config().services().forEach(service -> {
+            JsonNode section = service.generatorConfig().get("haproxy");
+            if (section != null) {
+                sections.put(service.name(), section);
+            }
+        });
+        RenderedConfigCheck.Outcome outcome;
+        try {
+            outcome = RenderedConfigCheck.run(
+                    haproxy,
+                    DesiredStates.fromDefaultServers(loaded.config()),
+                    new ConfigOrigins(root.path("haproxy"), sections));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the HAProxy check", e);
+        }
+        outcome.notRun().ifPresent(reason -> out.println("note: " + reason));
+        outcome.messages().forEach(message -> out.println("haproxy -c: " + message));
+        if (outcome.notRun().isEmpty()) {
+            out.println(
+                    outcome.refused()
+                            ? "haproxy -c refused the rendered config (exit " + outcome.exitCode() + ")"
+                            : "haproxy -c: the rendered config is valid");
+        }
+        return !outcome.refused();
     }
 
     private static int run(Path config) throws Exception {
@@ -150,7 +223,8 @@ public final class SynapseMain implements Callable<Integer> {
     @Command(
             name = "validate",
             mixinStandardHelpOptions = true,
-            description = "Checks a config: exit 0, or 2 listing every problem.")
+            description = "Checks a config, has haproxy -c check what it renders, and reports the keys that behave"
+                    + " differently from the original Synapse: exit 0, or 2 listing every problem.")
     static final class Validate implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOptions options = new ConfigOptions();
@@ -160,7 +234,10 @@ public final class SynapseMain implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return check(options.requireConfig(spec), spec.commandLine().getOut());
+            return check(
+                    options.requireConfig(spec),
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
     }
 

@@ -20,12 +20,35 @@ import java.util.Map;
 
 /**
  * A parsed configuration file: its tree, where each key sits in the file (for error messages), and the
- * file's name. YAML and JSON both load (JSON is YAML), so the originals' {@code *.conf.json} files
- * load unchanged. {@code ${VAR}} and {@code ${VAR:-default}} in string values are replaced from the
+ * file's name. A file named {@code *.json} is parsed as JSON (so the originals' tab-indented
+ * {@code *.conf.json} files load unchanged: YAML forbids tabs); every other file as YAML, which also reads
+ * most JSON. {@code ${VAR}} and {@code ${VAR:-default}} in string values are replaced from the
  * environment when the document is read through {@link #root(ConfigProblems)}.
  */
 public final class ConfigDocument {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML_MAPPER = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
+
+    /** How a document's text is parsed. */
+    public enum Format {
+        JSON,
+        YAML;
+
+        /** JSON for a file named {@code *.json}, YAML for everything else. */
+        public static Format of(Path file) {
+            Path name = file.getFileName();
+            return name != null
+                            && name.toString()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .endsWith(".json")
+                    ? JSON
+                    : YAML;
+        }
+
+        ObjectMapper mapper() {
+            return this == JSON ? JSON_MAPPER : YAML_MAPPER;
+        }
+    }
 
     private final String source;
     private final JsonNode tree;
@@ -54,27 +77,37 @@ public final class ConfigDocument {
         } catch (IOException e) {
             throw ConfigException.of(file.toString(), "cannot read config file: " + e.getMessage());
         }
-        return parse(text, file.toString(), substitution);
+        return parse(text, file.toString(), Format.of(file), substitution);
     }
 
-    /** Parses text; {@code source} names it in error messages. */
+    /** Parses text as YAML; {@code source} names it in error messages. */
     public static ConfigDocument parse(String text, String source) {
         return parse(text, source, EnvironmentSubstitution.system());
     }
 
     public static ConfigDocument parse(String text, String source, EnvironmentSubstitution substitution) {
+        return parse(text, source, Format.YAML, substitution);
+    }
+
+    public static ConfigDocument parse(
+            String text, String source, Format format, EnvironmentSubstitution substitution) {
+        ObjectMapper mapper = format.mapper();
         try {
-            JsonNode tree = YAML.readTree(text);
+            JsonNode tree = mapper.readTree(text);
             if (tree == null || tree.isMissingNode()) {
                 tree = MissingNode.getInstance();
             }
-            return new ConfigDocument(source, tree, locate(text), substitution);
+            return new ConfigDocument(source, tree, locate(mapper, text), substitution);
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             int line = where == null ? 0 : where.getLineNr();
             int column = where == null ? 0 : where.getColumnNr();
-            throw new ConfigException(List.of(
-                    new ConfigProblem("", "not valid YAML or JSON: " + e.getOriginalMessage(), source, line, column)));
+            throw new ConfigException(List.of(new ConfigProblem(
+                    "",
+                    (format == Format.JSON ? "not valid JSON: " : "not valid YAML: ") + e.getOriginalMessage(),
+                    source,
+                    line,
+                    column)));
         }
     }
 
@@ -112,9 +145,9 @@ public final class ConfigDocument {
     }
 
     /** One pass over the token stream recording where every key and array element starts. */
-    private static Map<String, JsonLocation> locate(String text) throws JsonProcessingException {
+    private static Map<String, JsonLocation> locate(ObjectMapper mapper, String text) throws JsonProcessingException {
         Map<String, JsonLocation> found = new HashMap<>();
-        try (JsonParser parser = YAML.getFactory().createParser(text)) {
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 JsonStreamContext context = parser.getParsingContext();

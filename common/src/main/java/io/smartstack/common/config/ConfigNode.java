@@ -392,6 +392,22 @@ public final class ConfigNode {
         }
     }
 
+    /**
+     * Accepts {@code key} of the original SmartStack without acting on it: when present, one warning
+     * saying what it did there and why it has no effect here.
+     */
+    public void ignored(String key, String explanation) {
+        known.add(key);
+        if (has(key)) {
+            warnAt(key, "accepted for compatibility, has no effect: " + explanation);
+        }
+    }
+
+    /** Records a warning about {@code key} of this node (the configuration stays valid). */
+    public void warnAt(String key, String message) {
+        problems.warn(document.problemAt(childPath(key), message));
+    }
+
     /** Records a problem about this node. */
     public void problem(String message) {
         problems.add(document.problemAt(path, message));

@@ -3,6 +3,7 @@ package io.smartstack.common.zookeeper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
@@ -23,12 +24,17 @@ public final class ZooKeeperClientFactory {
     private ZooKeeperClientFactory() {}
 
     public static CuratorFramework create(ZooKeeperSettings settings) {
+        return create(settings, new ExponentialBackoffRetry(100, 29, 10_000));
+    }
+
+    /** As {@link #create(ZooKeeperSettings)}, with {@code retryPolicy} for each operation instead of the default. */
+    public static CuratorFramework create(ZooKeeperSettings settings, RetryPolicy retryPolicy) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(settings.connectString())
                 .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))
                 .connectionTimeoutMs(
                         Math.toIntExact(settings.connectionTimeout().toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(100, 29, 10_000));
+                .retryPolicy(retryPolicy);
         settings.digest()
                 .ifPresent(credentials -> builder.authorization("digest", credentials.getBytes(StandardCharsets.UTF_8))
                         .aclProvider(new WriterOnlyAclProvider()));

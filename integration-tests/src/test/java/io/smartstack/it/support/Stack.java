@@ -97,6 +97,20 @@ public final class Stack implements AutoCloseable {
         return own(NerveProcess.start(instanceId, file, admin, logs));
     }
 
+    /** Starts {@code bin/nerve --config FILE} on a config written elsewhere, its admin API on {@code adminPort}. */
+    public NerveProcess nerveFromFile(String instanceId, Path config, int adminPort) {
+        return own(NerveProcess.start(instanceId, config, adminPort, logs));
+    }
+
+    /**
+     * Starts {@code bin/synapse --config FILE} on a config written elsewhere that manages an HAProxy whose files
+     * are in {@code haproxyDirectory} (stopped with the stack), its admin API on {@code adminPort}.
+     */
+    public SynapseProcess synapseFromFile(Path config, int adminPort, int statsPort, Path haproxyDirectory) {
+        haproxyPidFiles.add(haproxyDirectory.resolve("haproxy.pid"));
+        return own(SynapseProcess.start(config, adminPort, statsPort, haproxyDirectory, logs));
+    }
+
     /** A Nerve {@code services:} entry for an HTTP service checked on {@code /health}. */
     public String httpService(String service, int port, NerveTiming timing) {
         return httpService(service, port, timing, "");

@@ -67,6 +67,10 @@ final class CheckReader {
             node.problemAt("uri", "must be a path starting with /, got '" + uri + "'");
         }
         String method = node.string("method", "GET").toUpperCase(java.util.Locale.ROOT);
+        node.ignored(
+                "ssl_timeout",
+                "the original's separate limit on the TLS handshake; here the handshake counts against"
+                        + " open_timeout + read_timeout, which bound the whole check");
         return new CheckSpec.Http(
                 uri,
                 method,

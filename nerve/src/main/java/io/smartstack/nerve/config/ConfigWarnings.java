@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What a valid configuration does differently from the original Nerve and may surprise someone
- * migrating: a check with {@code ssl: true} and no {@code ssl_verify} verifies the server's certificate
+ * migrating: keys accepted without effect ({@link NerveConfig#notices()}), and a check with {@code ssl: true} and no {@code ssl_verify} verifies the server's certificate
  * and host name here, while the original accepted any certificate.
  */
 public final class ConfigWarnings {
@@ -13,7 +13,7 @@ public final class ConfigWarnings {
 
     /** One sentence per surprise, naming the service and check. */
     public static List<String> of(NerveConfig config) {
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(config.notices());
         config.services().forEach((name, service) -> {
             for (CheckConfig check : service.checks()) {
                 if (tls(check.spec()).verifyDefaulted()) {

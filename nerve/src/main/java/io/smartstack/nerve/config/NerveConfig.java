@@ -2,6 +2,7 @@ package io.smartstack.nerve.config;
 
 import io.smartstack.common.metrics.StatsdTarget;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param maxRepeatedReportFailures consecutive failed reports after which a reporter forgets its node
  *     and registers from scratch
  * @param statsd where to push metrics, if configured
+ * @param notices one sentence per accepted key that has no effect here (logged once at start)
  */
 public record NerveConfig(
         String instanceId,
@@ -21,9 +23,11 @@ public record NerveConfig(
         Optional<Path> heartbeatPath,
         int maxRepeatedReportFailures,
         Optional<StatsdTarget> statsd,
-        AdminSettings admin) {
+        AdminSettings admin,
+        List<String> notices) {
 
     public NerveConfig {
+        notices = List.copyOf(notices);
         services = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
     }
 }

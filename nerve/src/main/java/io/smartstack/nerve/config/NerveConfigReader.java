@@ -3,6 +3,7 @@ package io.smartstack.nerve.config;
 import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.config.ConfigProblem;
 import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
@@ -10,13 +11,15 @@ import io.smartstack.common.metrics.StatsdTarget;
 import io.smartstack.common.registration.RegistrationRules;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Reads a Nerve configuration (the original's nerve.conf.json keys, plus ours) and validates all of
  * it, reporting every problem together. Unknown keys are errors with a suggestion; keys the original
- * accepts that this implementation does not are "not supported" errors.
+ * accepts that this implementation does not are "not supported" errors, or, where ignoring them is
+ * harmless, warnings ({@link NerveConfig#notices()}).
  */
 public final class NerveConfigReader {
     public static final int DEFAULT_MAX_REPEATED_REPORT_FAILURES = 10;
@@ -53,8 +56,8 @@ public final class NerveConfigReader {
         int maxFailures = root.integerAtLeast("max_repeated_report_failures", DEFAULT_MAX_REPEATED_REPORT_FAILURES, 1);
         Optional<StatsdTarget> statsd = StatsdTarget.read(root, "statsd");
         AdminSettings admin = readAdmin(root.map("admin"));
-        if (!root.has("services")) {
-            root.problemAt("services", "is required (it may be an empty map)");
+        if (!root.has("services") && !root.has("service_conf_dir")) {
+            root.problemAt("services", "is required unless service_conf_dir is set (it may be an empty map)");
         }
         Map<String, ServiceConfig> services = new LinkedHashMap<>();
         root.entries("services")
@@ -73,7 +76,10 @@ public final class NerveConfigReader {
             }
         }
         problems.throwIfAny();
-        return new NerveConfig(instanceId, services, serviceConfDir, heartbeatPath, maxFailures, statsd, admin);
+        List<String> notices =
+                problems.warnings().stream().map(ConfigProblem::toString).toList();
+        return new NerveConfig(
+                instanceId, services, serviceConfDir, heartbeatPath, maxFailures, statsd, admin, notices);
     }
 
     /**

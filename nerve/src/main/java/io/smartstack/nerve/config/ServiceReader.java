@@ -27,7 +27,10 @@ final class ServiceReader {
         node.notSupported("etcd_host", "the etcd reporter is not implemented");
         node.notSupported("etcd_port", "the etcd reporter is not implemented");
         node.notSupported("etcd_path", "the etcd reporter is not implemented");
-        node.notSupported("load_test_concurrency", "cloning a service into load-test watchers is not implemented");
+        node.ignored(
+                "load_test_concurrency",
+                "the original ran N copies of the service's watcher (<name>_0..N-1) to load-test ZooKeeper;"
+                        + " here the service is registered once");
         Duration interval = node.positiveDuration("check_interval", ServiceConfig.DEFAULT_CHECK_INTERVAL);
         boolean mocked = node.bool("check_mocked", false);
         List<CheckConfig> checks = new ArrayList<>();

@@ -163,9 +163,10 @@ class NerveConfigReaderTest {
         assertTrue(all.contains("services.web.checks[2].timeout"), all);
         assertTrue(all.contains("services.web.checks[2].rise: must be >= 1, got 0"), all);
         assertTrue(all.contains("services.cache.reporter_type") && all.contains("not supported: etcd"), all);
-        assertTrue(all.contains("services.cache.load_test_concurrency") && all.contains("not supported"), all);
+        // accepted with a warning (see loadTestConcurrencyAndSslTimeoutAreAcceptedWithOneWarningEach)
+        assertFalse(all.contains("load_test_concurrency"), all);
         assertFalse(all.contains("unknown key 'uri'"), "no follow-up noise for a check of unknown type: " + all);
-        assertTrue(problems.size() >= 10, all);
+        assertTrue(problems.size() >= 9, all); // ten before load_test_concurrency became a warning
     }
 
     @Test
@@ -261,5 +262,89 @@ class NerveConfigReaderTest {
         ConfigException missing =
                 assertThrows(ConfigException.class, () -> NerveConfigReader.load(file, Optional.empty()));
         assertTrue(missing.getMessage().contains("service_conf_dir does not exist"), missing.getMessage());
+    }
+
+    @TempDir
+    Path files;
+
+    @Test
+    void serviceConfDirWithoutServicesLoadsEveryFileAsAService() throws Exception {
+        Path services = Files.createDirectory(files.resolve("nerve_services"));
+        Files.writeString(
+                services.resolve("web.json"),
+                "{\n\t\"host\": \"10.0.0.1\",\n\t\"port\": 8080,\n\t\"zk_hosts\": [\"localhost:2181\"],\n"
+                        + "\t\"zk_path\": \"/nerve/services/web/services\",\n\t\"checks\": [\n"
+                        + "\t\t{\"type\": \"tcp\"}\n\t]\n}\n");
+        Path file = files.resolve("nerve.conf.json");
+        Files.writeString(file, "{\n\t\"instance_id\": \"box-1\",\n\t\"service_conf_dir\": \"nerve_services\"\n}\n");
+
+        NerveConfig config = NerveConfigReader.load(file, Optional.empty());
+
+        assertEquals(List.of("web"), List.copyOf(config.services().keySet()));
+        assertEquals(8080, config.services().get("web").port());
+        assertEquals(List.of(), config.notices());
+    }
+
+    @Test
+    void withNeitherServicesNorServiceConfDirServicesIsRequired() {
+        List<String> problems = problems("{\"instance_id\": \"box\"}");
+        assertThat(problems).anyMatch(p -> p.startsWith("services: is required unless service_conf_dir is set"));
+    }
+
+    @Test
+    void loadTestConcurrencyAndSslTimeoutAreAcceptedWithOneWarningEach() {
+        NerveConfig config = read(
+                """
+                {
+                  "instance_id": "box",
+                  "services": {
+                    "web": {
+                      "host": "10.0.0.1", "port": 8080,
+                      "zk_hosts": ["localhost:2181"], "zk_path": "/nerve/services/web/services",
+                      "load_test_concurrency": 4,
+                      "checks": [{"type": "http", "uri": "/health", "ssl_timeout": 0.5}]
+                    }
+                  }
+                }
+                """);
+
+        assertEquals(List.of("web"), List.copyOf(config.services().keySet()), "registered once, not cloned");
+        assertThat(config.notices()).hasSize(2);
+        assertThat(config.notices().get(0))
+                .startsWith("services.web.load_test_concurrency: accepted for compatibility, has no effect:")
+                .contains("registered once");
+        assertThat(config.notices().get(1))
+                .startsWith("services.web.checks[0].ssl_timeout: accepted for compatibility, has no effect:")
+                .contains("open_timeout + read_timeout");
+        assertThat(ConfigWarnings.of(config)).containsAll(config.notices());
+    }
+
+    @Test
+    void aTabIndentedJsonFileLoadsAndAJsonErrorNamesLineAndColumn() throws Exception {
+        Path good = files.resolve("tabs.json");
+        Files.writeString(good, "{\n\t\"instance_id\": \"box\",\n\t\"services\": {}\n}\n");
+        assertEquals("box", NerveConfigReader.load(good, Optional.empty()).instanceId());
+
+        Path bad = files.resolve("bad.json");
+        Files.writeString(bad, "{\n\t\"instance_id\": \"box\",\n\t\"services\": {},\n}\n");
+        ConfigException error =
+                assertThrows(ConfigException.class, () -> NerveConfigReader.load(bad, Optional.empty()));
+        ConfigProblem problem = error.problems().get(0);
+        assertThat(problem.message()).startsWith("not valid JSON:");
+        assertEquals(4, problem.line(), problem.toString());
+        assertEquals(1, problem.column(), problem.toString());
+        assertThat(problem.toString()).contains(bad + ", line 4, column 1");
+    }
+
+    @Test
+    void aMisspeltKeyInJsonIsStillAnErrorWithASuggestionAndPosition() throws Exception {
+        Path file = files.resolve("typo.json");
+        Files.writeString(
+                file, "{\n\t\"instance_id\": \"box\",\n\t\"services\": {},\n\t\"heartbeat_pth\": \"/tmp/hb\"\n}\n");
+        ConfigException error =
+                assertThrows(ConfigException.class, () -> NerveConfigReader.load(file, Optional.empty()));
+        assertThat(error.getMessage())
+                .contains("heartbeat_pth: unknown key 'heartbeat_pth'. Did you mean: heartbeat_path?")
+                .contains("line 4, column 2");
     }
 }

@@ -20,13 +20,18 @@ public sealed interface DiscoveryConfig {
      * @param format {@code decode}: nerve (default) or serverset
      * @param generatorConfigPath znode holding per-generator config as JSON; empty = {@code disabled}
      * @param pollingInterval empty for the watching method; the poll period for {@code zookeeper_poll}
+     * @param retryPolicy {@code retry_policy}: how ZooKeeper operations are retried; empty = the default
+     * @param discoveryJitter {@code discovery_jitter}: a change that comes within this long of the last
+     *     publication is published after a random delay of up to this long; empty = at once
      */
     record ZooKeeper(
             List<String> hosts,
             String path,
             RegistrationFormat format,
             Optional<String> generatorConfigPath,
-            Optional<Duration> pollingInterval)
+            Optional<Duration> pollingInterval,
+            Optional<RetryPolicySettings> retryPolicy,
+            Optional<Duration> discoveryJitter)
             implements DiscoveryConfig {
         public ZooKeeper {
             hosts = List.copyOf(hosts);
@@ -34,6 +39,18 @@ public sealed interface DiscoveryConfig {
             Objects.requireNonNull(format, "format");
             Objects.requireNonNull(generatorConfigPath, "generatorConfigPath");
             Objects.requireNonNull(pollingInterval, "pollingInterval");
+            Objects.requireNonNull(retryPolicy, "retryPolicy");
+            Objects.requireNonNull(discoveryJitter, "discoveryJitter");
+        }
+
+        /** Default retry policy and no jitter. */
+        public ZooKeeper(
+                List<String> hosts,
+                String path,
+                RegistrationFormat format,
+                Optional<String> generatorConfigPath,
+                Optional<Duration> pollingInterval) {
+            this(hosts, path, format, generatorConfigPath, pollingInterval, Optional.empty(), Optional.empty());
         }
 
         @Override

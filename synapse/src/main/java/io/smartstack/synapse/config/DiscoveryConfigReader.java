@@ -35,6 +35,7 @@ final class DiscoveryConfigReader {
     static final String DISABLED = "disabled";
     static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
     static final Duration DEFAULT_DNS_CHECK_INTERVAL = Duration.ofSeconds(30);
+    static final Duration MAX_DISCOVERY_JITTER = Duration.ofSeconds(120);
 
     private DiscoveryConfigReader() {}
 
@@ -85,7 +86,64 @@ final class DiscoveryConfigReader {
                     ? Optional.empty()
                     : Optional.of(zookeeperPath(discovery, "generator_config_path", configured.get()));
         }
-        return new DiscoveryConfig.ZooKeeper(hosts, path.isEmpty() ? "/" : path, format, generatorConfigPath, polling);
+        Optional<RetryPolicySettings> retryPolicy = retryPolicy(discovery.map("retry_policy"));
+        Optional<Duration> jitter = discoveryJitter(discovery, polling.isPresent());
+        return new DiscoveryConfig.ZooKeeper(
+                hosts, path.isEmpty() ? "/" : path, format, generatorConfigPath, polling, retryPolicy, jitter);
+    }
+
+    /** {@code retry_policy}, with the original's defaults for the sub-keys left out. */
+    private static Optional<RetryPolicySettings> retryPolicy(ConfigNode node) {
+        if (!node.isPresent() || node.isNull() || !node.isMap()) {
+            return Optional.empty();
+        }
+        int attempts = node.integerAtLeast("max_attempts", RetryPolicySettings.DEFAULT_MAX_ATTEMPTS, 1);
+        Duration maxDelay = node.positiveDuration("max_delay", RetryPolicySettings.DEFAULT_MAX_DELAY);
+        Duration base = nonNegative(node, "base_interval", RetryPolicySettings.DEFAULT_BASE_INTERVAL);
+        Duration max = nonNegative(node, "max_interval", RetryPolicySettings.DEFAULT_MAX_INTERVAL);
+        node.finish();
+        if (base.compareTo(max) > 0) {
+            node.problemAt(
+                    "base_interval",
+                    "must not be greater than max_interval, got " + base.toMillis() + "ms > " + max.toMillis() + "ms");
+            return Optional.empty();
+        }
+        return Optional.of(new RetryPolicySettings(attempts, maxDelay, base, max));
+    }
+
+    private static Duration nonNegative(ConfigNode node, String key, Duration defaultValue) {
+        Duration value = node.duration(key, defaultValue);
+        if (value.isNegative()) {
+            node.problemAt(key, "must be >= 0, got " + value.toMillis() + "ms");
+            return defaultValue;
+        }
+        return value;
+    }
+
+    /**
+     * {@code discovery_jitter} in seconds, 0 to 120 as in the original, which ignored (and logged) any other
+     * value; so do we, with a warning.
+     */
+    private static Optional<Duration> discoveryJitter(ConfigNode discovery, boolean polling) {
+        Optional<Duration> jitter = discovery.optionalDuration("discovery_jitter");
+        if (jitter.isEmpty()) {
+            return Optional.empty();
+        }
+        if (polling) {
+            discovery.warnAt(
+                    "discovery_jitter",
+                    "has no effect with method zookeeper_poll (as in the original: it throttles re-reads"
+                            + " after watch events, and polling has none)");
+            return Optional.empty();
+        }
+        if (jitter.get().isNegative() || jitter.get().compareTo(MAX_DISCOVERY_JITTER) > 0) {
+            discovery.warnAt(
+                    "discovery_jitter",
+                    "must be between 0 and 120 seconds, got " + jitter.get().toMillis()
+                            + "ms: ignored, as the original does");
+            return Optional.empty();
+        }
+        return jitter.get().isZero() ? Optional.empty() : jitter;
     }
 
     private static String zookeeperPath(ConfigNode node, String key, String path) {

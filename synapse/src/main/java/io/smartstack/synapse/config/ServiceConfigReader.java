@@ -44,8 +44,14 @@ final class ServiceConfigReader {
         boolean keepDefaultServers = service.bool("keep_default_servers", false);
         boolean usePreviousBackends = service.bool("use_previous_backends", true);
         Optional<Integer> portOverride = service.optionalPort("backend_port_override");
+        portOverride = portOverride.or(() -> deprecatedPortOverride(service.child("haproxy")));
         service.notSupported("leader_election", "leader election among backends");
         Map<String, JsonNode> generatorConfig = new LinkedHashMap<>();
+        for (String plugin : SynapseConfigLoader.PLUGIN_GENERATORS) {
+            if (!knownGenerators.contains(plugin)) {
+                service.ignored(plugin, SynapseConfigLoader.pluginExplanation(plugin));
+            }
+        }
         for (String generator : knownGenerators) {
             ConfigNode section = service.child(generator);
             if (section.isPresent() && configuredGenerators.contains(generator)) {
@@ -66,6 +72,26 @@ final class ServiceConfigReader {
                 portOverride.map(OptionalInt::of).orElse(OptionalInt.empty()),
                 filters);
         return new ServiceConfig(name, discovery, rules, generatorConfig);
+    }
+
+    /**
+     * The original's {@code haproxy.server_port_override}, deprecated there in favour of the service's
+     * {@code backend_port_override}, which wins when both are set.
+     */
+    private static Optional<Integer> deprecatedPortOverride(ConfigNode haproxy) {
+        if (!haproxy.isMap() || !haproxy.has("server_port_override")) {
+            return Optional.empty();
+        }
+        // a node of its own: the haproxy generator reads the section again and accepts this key
+        Optional<Integer> port = haproxy.optionalPort("server_port_override");
+        if (port.isEmpty()) {
+            return port;
+        }
+        haproxy.warnAt(
+                "server_port_override",
+                "deprecated in the original (renamed backend_port_override, a key of the service): applied as"
+                        + " backend_port_override " + port.get());
+        return port;
     }
 
     private static List<Backend> defaultServers(ConfigNode service) {

@@ -3,6 +3,7 @@ package io.smartstack.synapse.config;
 import io.smartstack.common.config.ConfigDocument;
 import io.smartstack.common.config.ConfigException;
 import io.smartstack.common.config.ConfigNode;
+import io.smartstack.common.config.ConfigProblem;
 import io.smartstack.common.config.ConfigProblems;
 import io.smartstack.common.config.EnvironmentSubstitution;
 import io.smartstack.common.config.ServiceConfDirectory;
@@ -31,6 +32,13 @@ import java.util.TreeSet;
  */
 public final class SynapseConfigLoader {
     static final List<String> CORE_KEYS = List.of("services", "service_conf_dir", "statsd", "admin");
+    /** Config generators of the original Synapse that came as separate plugins and are not implemented. */
+    static final List<String> PLUGIN_GENERATORS = List.of("nginx");
+
+    static String pluginExplanation(String plugin) {
+        return "the original's " + plugin + " config generator came from a separate plugin (synapse-" + plugin
+                + "), which this implementation does not have; nothing is generated for " + plugin;
+    }
 
     private final Map<String, ConfigGeneratorFactory> factories = new TreeMap<>();
     private final EnvironmentSubstitution substitution;
@@ -51,11 +59,20 @@ public final class SynapseConfigLoader {
         return found;
     }
 
+    /** Loads {@code file}; a relative {@code service_conf_dir} is resolved against the file's directory. */
     public LoadedConfig load(Path file, GeneratorContext context) {
-        return read(ConfigDocument.load(file, substitution), context);
+        return read(
+                ConfigDocument.load(file, substitution),
+                context,
+                file.toAbsolutePath().getParent());
     }
 
+    /** Reads a parsed document; a relative {@code service_conf_dir} is resolved against the working directory. */
     public LoadedConfig read(ConfigDocument document, GeneratorContext context) {
+        return read(document, context, null);
+    }
+
+    private LoadedConfig read(ConfigDocument document, GeneratorContext context, Path baseDirectory) {
         ConfigProblems problems = new ConfigProblems();
         ConfigNode root = document.root(problems);
         root.accept(CORE_KEYS.toArray(String[]::new));
@@ -63,7 +80,7 @@ public final class SynapseConfigLoader {
         Optional<StateCacheConfig> stateCache = StateCacheReader.read(generatorSections.get("haproxy"));
         Map<String, Map<String, ConfigNode>> serviceSections = new LinkedHashMap<>();
         generatorSections.keySet().forEach(name -> serviceSections.put(name, new LinkedHashMap<>()));
-        List<ServiceConfig> services = services(root, generatorSections, serviceSections);
+        List<ServiceConfig> services = services(root, generatorSections, serviceSections, baseDirectory);
         AdminConfig admin = admin(root.child("admin"));
         Optional<StatsdTarget> statsd = StatsdTarget.read(root, "statsd");
         List<ConfigGenerator> generators = new ArrayList<>();
@@ -76,13 +93,19 @@ public final class SynapseConfigLoader {
         }
         SynapseConfig config =
                 new SynapseConfig(services, List.copyOf(generatorSections.keySet()), admin, statsd, stateCache);
-        return new LoadedConfig(config, generators);
+        List<String> warnings =
+                problems.warnings().stream().map(ConfigProblem::toString).toList();
+        return new LoadedConfig(config, generators, warnings);
     }
 
     private Map<String, ConfigNode> generatorSections(ConfigNode root) {
         Map<String, ConfigNode> sections = new LinkedHashMap<>();
         for (String key : root.keys()) {
             if (CORE_KEYS.contains(key)) {
+                continue;
+            }
+            if (!factories.containsKey(key) && PLUGIN_GENERATORS.contains(key)) {
+                root.ignored(key, pluginExplanation(key));
                 continue;
             }
             if (!factories.containsKey(key)) {
@@ -114,14 +137,19 @@ public final class SynapseConfigLoader {
     private List<ServiceConfig> services(
             ConfigNode root,
             Map<String, ConfigNode> generatorSections,
-            Map<String, Map<String, ConfigNode>> serviceSections) {
+            Map<String, Map<String, ConfigNode>> serviceSections,
+            Path baseDirectory) {
         Map<String, ConfigNode> nodes = new TreeMap<>(root.entries("services"));
         if (!root.has("services") && !root.has("service_conf_dir")) {
             root.problemAt("services", "is required (a map of service name to its settings)");
         }
         root.optionalString("service_conf_dir").ifPresent(directory -> {
             try {
-                ServiceConfDirectory.load(Path.of(directory), substitution)
+                Path path = Path.of(directory);
+                if (!path.isAbsolute() && baseDirectory != null) {
+                    path = baseDirectory.resolve(path);
+                }
+                ServiceConfDirectory.load(path, substitution)
                         .forEach((name, document) -> nodes.put(name, document.root(root.problems())));
             } catch (ConfigException e) {
                 root.problems().addAll(e.problems());

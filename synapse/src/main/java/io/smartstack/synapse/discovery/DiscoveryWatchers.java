@@ -39,11 +39,17 @@ public final class DiscoveryWatchers implements AutoCloseable {
         DiscoveryConfig discovery = service.discovery();
         if (discovery instanceof DiscoveryConfig.ZooKeeper zookeeper) {
             return new ReleasingWatcher(
-                    zookeeper.hosts(),
-                    clients.acquire(zookeeper.hosts()),
+                    zookeeper,
+                    clients.acquire(zookeeper.hosts(), zookeeper.retryPolicy()),
                     client -> zookeeper.pollingInterval().isPresent()
                             ? new ZooKeeperPollWatcher(service.name(), zookeeper, client, sink, pollers, clock)
-                            : new ZooKeeperWatcher(service.name(), zookeeper, client, sink, zookeeperEvents, clock));
+                            : new ZooKeeperWatcher(
+                                    service.name(),
+                                    zookeeper,
+                                    client,
+                                    sink,
+                                    new ZooKeeperWatcher.Threads(zookeeperEvents, pollers),
+                                    clock));
         }
         if (discovery instanceof DiscoveryConfig.Dns dns) {
             return new DnsWatcher(service.name(), dns, sink, pollers, DnsWatcher.Resolver.SYSTEM, clock);
@@ -69,13 +75,15 @@ public final class DiscoveryWatchers implements AutoCloseable {
 
     /** Releases the shared client when the watcher closes (once, also when it was never started). */
     private final class ReleasingWatcher implements DiscoveryWatcher {
-        private final List<String> hosts;
+        private final DiscoveryConfig.ZooKeeper config;
         private final DiscoveryWatcher delegate;
         private final AtomicBoolean released = new AtomicBoolean();
 
         ReleasingWatcher(
-                List<String> hosts, CuratorFramework client, Function<CuratorFramework, DiscoveryWatcher> build) {
-            this.hosts = hosts;
+                DiscoveryConfig.ZooKeeper config,
+                CuratorFramework client,
+                Function<CuratorFramework, DiscoveryWatcher> build) {
+            this.config = config;
             this.delegate = build.apply(client);
         }
 
@@ -88,7 +96,7 @@ public final class DiscoveryWatchers implements AutoCloseable {
         public void close() {
             if (released.compareAndSet(false, true)) {
                 delegate.close();
-                clients.release(hosts);
+                clients.release(config.hosts(), config.retryPolicy());
             }
         }
     }

@@ -2,9 +2,11 @@ package io.smartstack.synapse.discovery;
 
 import io.smartstack.common.zookeeper.ZooKeeperClientFactory;
 import io.smartstack.common.zookeeper.ZooKeeperSettings;
+import io.smartstack.synapse.config.RetryPolicySettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -35,19 +37,32 @@ public final class ZooKeeperClients implements AutoCloseable {
     }
 
     /** The started client for {@code hosts}; pair every call with {@link #release}. */
-    public synchronized CuratorFramework acquire(List<String> hosts) {
+    public CuratorFramework acquire(List<String> hosts) {
+        return acquire(hosts, Optional.empty());
+    }
+
+    /**
+     * The started client for {@code hosts} retrying operations by {@code retryPolicy} (empty: the default
+     * policy). Services that name the same ensemble with different policies get one client per policy.
+     * Pair every call with {@link #release(List, Optional)}.
+     */
+    public synchronized CuratorFramework acquire(List<String> hosts, Optional<RetryPolicySettings> retryPolicy) {
         if (closed) {
             throw new IllegalStateException("ZooKeeper clients are closed");
         }
         ZooKeeperSettings ensemble = settings.apply(hosts);
-        String key = ensemble.connectString();
-        Shared shared = clients.computeIfAbsent(key, connectString -> open(ensemble));
+        String key = key(ensemble, retryPolicy);
+        Shared shared = clients.computeIfAbsent(key, connectString -> open(ensemble, retryPolicy));
         shared.references++;
         return shared.client;
     }
 
-    public synchronized void release(List<String> hosts) {
-        String key = settings.apply(hosts).connectString();
+    public void release(List<String> hosts) {
+        release(hosts, Optional.empty());
+    }
+
+    public synchronized void release(List<String> hosts, Optional<RetryPolicySettings> retryPolicy) {
+        String key = key(settings.apply(hosts), retryPolicy);
         Shared shared = clients.get(key);
         if (shared != null && --shared.references <= 0) {
             clients.remove(key);
@@ -60,8 +75,15 @@ public final class ZooKeeperClients implements AutoCloseable {
         return "zookeeper:" + connectString;
     }
 
-    private Shared open(ZooKeeperSettings ensemble) {
-        CuratorFramework client = ZooKeeperClientFactory.create(ensemble);
+    private static String key(ZooKeeperSettings ensemble, Optional<RetryPolicySettings> retryPolicy) {
+        return ensemble.connectString()
+                + retryPolicy.map(policy -> " " + policy).orElse("");
+    }
+
+    private Shared open(ZooKeeperSettings ensemble, Optional<RetryPolicySettings> retryPolicy) {
+        CuratorFramework client = retryPolicy.isPresent()
+                ? ZooKeeperClientFactory.create(ensemble, new OriginalRetryPolicy(retryPolicy.get()))
+                : ZooKeeperClientFactory.create(ensemble);
         String name = registryName(ensemble.connectString());
         client.getConnectionStateListenable().addListener((c, state) -> transition(name, state));
         client.start();

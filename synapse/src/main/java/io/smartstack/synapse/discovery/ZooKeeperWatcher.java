@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.model.Backend;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -24,8 +28,14 @@ import org.apache.curator.utils.ZKPaths;
  * During an outage or after session expiry the cache keeps its contents and resynchronises on
  * reconnection, so the last known backends stay until ZooKeeper itself says otherwise. Listener calls
  * run on {@code events} (one thread), never on ZooKeeper's event thread.
+ *
+ * <p>With {@code discovery_jitter}, a change soon after the last publication is published after a
+ * random delay ({@link DiscoveryJitter}); what changes meanwhile goes out in that one snapshot.
  */
 final class ZooKeeperWatcher implements DiscoveryWatcher {
+    /** The watcher's threads: {@code events} runs every listener call, {@code timer} the jitter delays. */
+    record Threads(Executor events, ScheduledExecutorService timer) {}
+
     private final String service;
     private final DiscoveryConfig.ZooKeeper config;
     private final CuratorFramework client;
@@ -41,7 +51,11 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     private boolean generatorConfigLoaded;
     private CuratorCache registrations;
     private CuratorCache generatorConfigCache;
+    private final Optional<DiscoveryJitter> jitter;
+    private final ScheduledExecutorService timer;
+    private boolean publicationPending;
 
+    /** Without a timer: {@code discovery_jitter} must not be configured. */
     ZooKeeperWatcher(
             String service,
             DiscoveryConfig.ZooKeeper config,
@@ -49,11 +63,26 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             DiscoverySink sink,
             Executor events,
             Clock clock) {
+        this(service, config, client, sink, new Threads(events, null), clock);
+    }
+
+    ZooKeeperWatcher(
+            String service,
+            DiscoveryConfig.ZooKeeper config,
+            CuratorFramework client,
+            DiscoverySink sink,
+            Threads threads,
+            Clock clock) {
+        if (config.discoveryJitter().isPresent() && threads.timer() == null) {
+            throw new IllegalArgumentException("discovery_jitter needs a timer");
+        }
         this.service = service;
         this.config = config;
         this.client = client;
         this.sink = sink;
-        this.events = events;
+        this.events = threads.events();
+        this.timer = threads.timer();
+        this.jitter = config.discoveryJitter().map(delay -> new DiscoveryJitter(delay, Math::random));
         this.clock = clock;
         this.lifecycle = new Lifecycle("ZooKeeper watcher for " + service);
         this.decoder = new RegistrationDecoder(service, config.format());
@@ -130,9 +159,34 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     }
 
     private void publish() {
-        if (!registrationsLoaded || !generatorConfigLoaded || !lifecycle.isStarted()) {
+        if (!registrationsLoaded || !generatorConfigLoaded || !lifecycle.isStarted() || publicationPending) {
             return;
         }
+        Duration delay = jitter.map(j -> j.delay(clock.instant())).orElse(Duration.ZERO);
+        if (delay.isZero()) {
+            publishNow();
+            return;
+        }
+        publicationPending = true;
+        try {
+            timer.schedule(
+                    () -> events.execute(() -> {
+                        publicationPending = false;
+                        publishNow();
+                    }),
+                    delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the watchers are shutting down: nothing is published any more
+            publicationPending = false;
+        }
+    }
+
+    private void publishNow() {
+        if (!lifecycle.isStarted()) {
+            return;
+        }
+        jitter.ifPresent(j -> j.published(clock.instant()));
         sink.discovered(
                 service,
                 new DiscoverySnapshot(java.util.List.copyOf(backends.values()), generatorConfig, clock.instant()));

@@ -25,7 +25,7 @@ final class DesiredModels {
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final ZoneRouting zones;
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
-    private boolean prometheusExporter;
+    private HaproxyBuild build = HaproxyBuild.UNKNOWN;
 
     DesiredModels(HaproxySettings settings) {
         this.settings = settings;
@@ -37,9 +37,12 @@ final class DesiredModels {
         return zones;
     }
 
-    /** Whether the status page gets the Prometheus exporter (known once the HAProxy build was asked). */
-    void prometheusExporter(boolean available) {
-        this.prometheusExporter = available;
+    /**
+     * The HAProxy build the models are for (known once it was asked): its version chooses the lines Synapse
+     * adds, its Prometheus exporter goes on the status page.
+     */
+    void haproxyBuild(HaproxyBuild build) {
+        this.build = build;
     }
 
     /** The model for {@code desired} (with zone routing applied), its ids remembered for the next passes. */
@@ -69,8 +72,8 @@ final class DesiredModels {
                 }
             }
         }));
-        ModelBuilder.Context context =
-                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
+        ModelBuilder.Context context = new ModelBuilder.Context(
+                settings, rememberedIds, reserved, running, build.prometheusExporter(), build.version());
         return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
     }
 }

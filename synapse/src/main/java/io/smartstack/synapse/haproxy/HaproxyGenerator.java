@@ -104,6 +104,10 @@ public final class HaproxyGenerator implements ConfigGenerator {
         return Optional.of(call(() -> reconciliation.preview(desired)));
     }
 
+    HaproxySettings settings() {
+        return settings;
+    }
+
     @Override
     public Object status() {
         if (lifecycle.get() != Lifecycle.STARTED) {

@@ -81,8 +81,7 @@ final class Reconciliation {
     }
 
     void start() {
-        models.prometheusExporter(HaproxyBuild.hasPrometheusExporter(
-                settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy")));
+        models.haproxyBuild(HaproxyBuild.of(haproxyPath(settings)));
         supervisor.adopt();
         // keeps synapse_haproxy_servers{service,state} current between changes (health checks move states)
         executor.scheduleWithFixedDelay(this::refreshServerStates, 5, 5, TimeUnit.SECONDS);
@@ -245,8 +244,15 @@ final class Reconciliation {
         return renderer.render(models.buildOnly(desired, Optional.empty()));
     }
 
+    static String haproxyPath(HaproxySettings settings) {
+        return settings.managed().map(HaproxySettings.Managed::haproxyPath).orElse("haproxy");
+    }
+
+    /** The config for {@code desired} with nothing running, for the installed HAProxy's version. */
     static String renderStandalone(HaproxySettings settings, HaproxyConfigRenderer renderer, DesiredState desired) {
-        ModelBuilder.Context context = ModelBuilder.Context.fresh(settings, false);
+        HaproxyBuild build = HaproxyBuild.of(haproxyPath(settings));
+        ModelBuilder.Context context =
+                ModelBuilder.Context.fresh(settings, build.prometheusExporter(), build.version());
         return renderer.render(ModelBuilder.build(context, desired, new ServiceSettingsCache().settingsFor(desired)));
     }
 

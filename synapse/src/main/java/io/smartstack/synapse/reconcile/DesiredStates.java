@@ -1,17 +1,34 @@
 package io.smartstack.synapse.reconcile;
 
 import io.smartstack.synapse.cache.StateCache;
+import io.smartstack.synapse.config.ServiceConfig;
+import io.smartstack.synapse.config.SynapseConfig;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.model.ServiceState;
+import io.smartstack.synapse.selection.BackendSelection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /** Builds the desired state from the services' current backends, their config and the state cache. */
-final class DesiredStates {
+public final class DesiredStates {
     private DesiredStates() {}
+
+    /**
+     * The desired state before anything is discovered: each service with what its selection rules give for
+     * an empty registry (its default servers, or none). What {@code synapse validate} renders.
+     */
+    public static DesiredState fromDefaultServers(SynapseConfig config) {
+        List<ServiceState> states = new ArrayList<>();
+        for (ServiceConfig service : config.services()) {
+            List<Backend> backends = BackendSelection.select(List.of(), List.of(), service.rules())
+                    .backends();
+            states.add(new ServiceState(service.name(), backends, service.generatorConfig()));
+        }
+        return DesiredState.of(states);
+    }
 
     static DesiredState build(
             Collection<ServiceEntry> services, List<String> generatorNames, StateCache cache, Instant now) {

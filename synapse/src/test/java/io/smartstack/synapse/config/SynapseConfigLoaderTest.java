@@ -288,4 +288,137 @@ class SynapseConfigLoaderTest {
                 """);
         assertProblem(problems, "services.fixed.default_servers", "at least one server");
     }
+
+    private static final String ORIGINAL_KEYS =
+            """
+            {
+            	"services": {
+            		"web": {
+            			"discovery": {
+            				"method": "zookeeper",
+            				"path": "/nerve/services/web/services",
+            				"hosts": ["127.0.0.1:2181"],
+            				"discovery_jitter": 5,
+            				"retry_policy": {"max_attempts": 4, "base_interval": 0.25}
+            			},
+            			"haproxy": {"port": 3213, "server_port_override": 8080},
+            			"nginx": {"port": 8213}
+            		}
+            	},
+            	"haproxy": {"reload_command": "true", "do_socket": false, "global": [], "defaults": []},
+            	"nginx": {"contexts": {"main": []}}
+            }
+            """;
+
+    private static LoadedConfig loadJson(String json) {
+        return ConfigTesting.loader()
+                .read(
+                        io.smartstack.common.config.ConfigDocument.parse(
+                                json,
+                                "synapse.conf.json",
+                                io.smartstack.common.config.ConfigDocument.Format.JSON,
+                                io.smartstack.common.config.EnvironmentSubstitution.of(java.util.Map.of())),
+                        new GeneratorContext(new SimpleMeterRegistry()));
+    }
+
+    @Test
+    void retryPolicyAndDiscoveryJitterAreReadWithTheOriginalsDefaults() {
+        LoadedConfig loaded = loadJson(ORIGINAL_KEYS);
+        DiscoveryConfig.ZooKeeper discovery = (DiscoveryConfig.ZooKeeper)
+                loaded.config().service("web").orElseThrow().discovery();
+        assertEquals(
+                Optional.of(new RetryPolicySettings(
+                        4, Duration.ofSeconds(600), Duration.ofMillis(250), Duration.ofSeconds(60))),
+                discovery.retryPolicy());
+        assertEquals(Optional.of(Duration.ofSeconds(5)), discovery.discoveryJitter());
+        loaded.closeGenerators();
+    }
+
+    @Test
+    void serverPortOverrideBecomesTheBackendPortOverrideWithAWarning() {
+        LoadedConfig loaded = loadJson(ORIGINAL_KEYS);
+        assertEquals(
+                OptionalInt.of(8080),
+                loaded.config().service("web").orElseThrow().rules().backendPortOverride());
+        assertTrue(
+                loaded.warnings().stream()
+                        .anyMatch(w -> w.startsWith("services.web.haproxy.server_port_override: deprecated")
+                                && w.contains("applied as backend_port_override 8080")),
+                loaded.warnings().toString());
+        loaded.closeGenerators();
+    }
+
+    @Test
+    void nginxSectionsOfTheOriginalsPluginAreIgnoredWithOneWarningEach() {
+        LoadedConfig loaded = loadJson(ORIGINAL_KEYS);
+        List<String> nginx =
+                loaded.warnings().stream().filter(w -> w.contains("nginx")).toList();
+        assertEquals(2, nginx.size(), nginx.toString());
+        assertTrue(nginx.stream().anyMatch(w -> w.startsWith("nginx: accepted for compatibility, has no effect")));
+        assertTrue(nginx.stream().anyMatch(w -> w.startsWith("services.web.nginx: accepted for compatibility")));
+        assertEquals(List.of("haproxy"), loaded.config().generatorNames());
+        loaded.closeGenerators();
+    }
+
+    @Test
+    void anNginxSectionAloneIsNotAGenerator() {
+        List<ConfigProblem> problems = problems(
+                """
+                services: {}
+                nginx: {contexts: {main: []}}
+                """);
+        assertProblem(problems, "", "at least one generator section is required");
+    }
+
+    @Test
+    void discoveryJitterOutsideTheOriginalsRangeOrWithPollingIsIgnoredWithAWarning() {
+        LoadedConfig loaded = load(
+                """
+                services:
+                  web:
+                    discovery: {method: zookeeper, hosts: ["127.0.0.1:2181"], path: /web, discovery_jitter: 500}
+                  api:
+                    discovery: {method: zookeeper_poll, hosts: ["127.0.0.1:2181"], path: /api, discovery_jitter: 5}
+                haproxy: {reload_command: "true", do_socket: false, global: [], defaults: []}
+                """);
+        DiscoveryConfig.ZooKeeper web = (DiscoveryConfig.ZooKeeper)
+                loaded.config().service("web").orElseThrow().discovery();
+        DiscoveryConfig.ZooKeeper api = (DiscoveryConfig.ZooKeeper)
+                loaded.config().service("api").orElseThrow().discovery();
+        assertEquals(Optional.empty(), web.discoveryJitter());
+        assertEquals(Optional.empty(), api.discoveryJitter());
+        assertTrue(
+                loaded.warnings().stream()
+                        .anyMatch(w ->
+                                w.startsWith("services.web.discovery.discovery_jitter: must be between 0 and 120")),
+                loaded.warnings().toString());
+        assertTrue(
+                loaded.warnings().stream()
+                        .anyMatch(w -> w.startsWith("services.api.discovery.discovery_jitter: has no effect with method"
+                                + " zookeeper_poll")),
+                loaded.warnings().toString());
+        loaded.closeGenerators();
+    }
+
+    @Test
+    void aBadRetryPolicyOrAMisspeltSubKeyIsAnError() {
+        List<ConfigProblem> problems = problems(
+                """
+                services:
+                  web:
+                    discovery:
+                      method: zookeeper
+                      hosts: ["127.0.0.1:2181"]
+                      path: /web
+                      retry_policy: {max_attempts: 0, base_interval: 5, max_interval: 1, max_dealy: 3}
+                  api:
+                    discovery: {method: zookeeper, hosts: ["127.0.0.1:2181"], path: /api, retry_polcy: {}}
+                haproxy: {reload_command: "true", do_socket: false, global: [], defaults: []}
+                """);
+        assertProblem(problems, "services.web.discovery.retry_policy.max_attempts", "must be >= 1, got 0");
+        assertProblem(problems, "services.web.discovery.retry_policy.max_dealy", "Did you mean: max_delay?");
+        assertProblem(
+                problems, "services.web.discovery.retry_policy.base_interval", "must not be greater than max_interval");
+        assertProblem(problems, "services.api.discovery.retry_polcy", "Did you mean: retry_policy?");
+    }
 }

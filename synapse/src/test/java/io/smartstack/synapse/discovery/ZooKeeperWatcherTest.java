@@ -271,4 +271,65 @@ class ZooKeeperWatcherTest {
                 .skip(before)
                 .forEach(s -> assertTrue(!s.backends().isEmpty(), "a snapshot emptied the service: " + s));
     }
+
+    @Test
+    void withDiscoveryJitterABurstOfChangesSoonAfterAPublicationIsPublishedOnceAfterTheDelay() throws Exception {
+        String path = "/nerve/jitter/services";
+        register(path, "i-0_", "{\"host\":\"10.0.0.10\",\"port\":80,\"name\":\"i-0\"}");
+        DiscoveryConfig.ZooKeeper config = new DiscoveryConfig.ZooKeeper(
+                List.of(server.getConnectString()),
+                path,
+                RegistrationFormat.NERVE,
+                Optional.of(path),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(Duration.ofSeconds(4)));
+        clients = new ZooKeeperClients(sink);
+        var timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            watcher = new ZooKeeperWatcher(
+                    "web",
+                    config,
+                    clients.acquire(config.hosts()),
+                    sink,
+                    new ZooKeeperWatcher.Threads(events, timer),
+                    Clock.systemUTC());
+            watcher.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("web") != null);
+            long start = System.nanoTime();
+            for (int i = 1; i <= 5; i++) {
+                register(path, "i-" + i + "_", "{\"host\":\"10.0.0." + i + "\",\"port\":80,\"name\":\"i-" + i + "\"}");
+            }
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> sink.backends("web").size() == 6);
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            // without jitter each of the five creations is its own snapshot
+            assertEquals(2, sink.snapshots("web").size(), "the initial snapshot and one for the whole burst");
+            assertTrue(waitedMillis >= 1_900, "published after at least half the jitter, took " + waitedMillis + " ms");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRetryPolicyGivesItsOwnClientRetryingAsTheOriginal() {
+        clients = new ZooKeeperClients(sink);
+        List<String> hosts = List.of(server.getConnectString());
+        var policy = new io.smartstack.synapse.config.RetryPolicySettings(
+                3, Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
+        CuratorFramework plain = clients.acquire(hosts);
+        CuratorFramework withPolicy = clients.acquire(hosts, Optional.of(policy));
+        CuratorFramework again = clients.acquire(hosts, Optional.of(policy));
+
+        assertTrue(withPolicy != plain, "a different policy needs a different client");
+        assertTrue(withPolicy == again, "the same policy shares the client");
+        OriginalRetryPolicy retry =
+                (OriginalRetryPolicy) withPolicy.getZookeeperClient().getRetryPolicy();
+        assertEquals(policy, retry.settings());
+        assertTrue(!(plain.getZookeeperClient().getRetryPolicy() instanceof OriginalRetryPolicy));
+        clients.release(hosts, Optional.of(policy));
+        clients.release(hosts, Optional.of(policy));
+        clients.release(hosts);
+    }
 }

@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  * @param order order of server lines
  * @param sharedFrontend lines added to the shared frontend
  * @param cookieValueMethod what the cookie of a server line is
+ * @param useNerveWeights take the registrations' weights for this service (where the original's README
+ *     documents the key), as the top-level {@code use_nerve_weights} does for every service
  */
 public record ServiceSettings(
         boolean disabled,
@@ -32,7 +34,8 @@ public record ServiceSettings(
         Optional<String> backendName,
         BackendOrder order,
         List<String> sharedFrontend,
-        CookieValueMethod cookieValueMethod) {
+        CookieValueMethod cookieValueMethod,
+        boolean useNerveWeights) {
 
     public ServiceSettings {
         frontendLines = List.copyOf(frontendLines);

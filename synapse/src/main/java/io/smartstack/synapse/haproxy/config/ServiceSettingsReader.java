@@ -46,7 +46,9 @@ public final class ServiceSettingsReader {
         // read again, with the top-level defaults, by the zone routing of each pass; validated here
         ZoneRoutingReader.readService(
                 node.child("zone_routing"), ZoneRoutingSettings.off().rule());
-        node.notSupported("server_port_override", "use backend_port_override in the service (not in haproxy)");
+        // applied (with its warning) as the service's backend_port_override by the service reader
+        node.accept("server_port_override");
+        boolean useNerveWeights = node.bool("use_nerve_weights", false);
         node.finish();
         return new ServiceSettings(
                 disabled,
@@ -60,6 +62,7 @@ public final class ServiceSettingsReader {
                 backendName,
                 BackendOrder.valueOf(order.toUpperCase(Locale.ROOT)),
                 shared,
-                CookieValueMethod.valueOf(cookie.toUpperCase(Locale.ROOT)));
+                CookieValueMethod.valueOf(cookie.toUpperCase(Locale.ROOT)),
+                useNerveWeights);
     }
 }

@@ -38,9 +38,7 @@ public final class SettingsReader {
         }
         List<String> global = requiredLines(node, "global");
         List<String> defaults = requiredLines(node, "defaults");
-        Map<String, List<String>> extra = new LinkedHashMap<>();
-        node.entries("extra_sections")
-                .forEach((title, lines) -> extra.put(title, lines(node, "extra_sections", title)));
+        Map<String, List<String>> extra = extraSections(node);
 
         boolean manage = node.bool("manage", false);
         Path configFile = Path.of(node.string("config_file_path", "/etc/haproxy/haproxy.cfg"));
@@ -180,6 +178,33 @@ public final class SettingsReader {
             return List.of();
         }
         return node.stringList(key);
+    }
+
+    /** {@code extra_sections}, with HAProxy 1.x titles that carry an address rewritten (one warning each). */
+    private static Map<String, List<String>> extraSections(ConfigNode node) {
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        ConfigNode sections = node.child("extra_sections");
+        for (String title : node.entries("extra_sections").keySet()) {
+            List<String> lines = lines(node, "extra_sections", title);
+            Optional<SectionTitles.Translation> translation = SectionTitles.translate(title);
+            if (translation.isEmpty()) {
+                extra.put(title, lines);
+                continue;
+            }
+            String rewritten = translation.get().title();
+            if (extra.containsKey(rewritten)
+                    || node.raw().path("extra_sections").has(rewritten)) {
+                sections.problemAt(title, "is the section '" + rewritten + "' a second time");
+                continue;
+            }
+            sections.warnAt(
+                    title,
+                    "HAProxy 1.x section title with an address, refused by HAProxy 2 (\"please use the 'bind'"
+                            + " keyword\"): written as section '" + rewritten + "' starting with '"
+                            + translation.get().bindLine() + "'");
+            extra.put(rewritten, SectionTitles.withBind(translation.get(), lines));
+        }
+        return extra;
     }
 
     private static List<String> lines(ConfigNode node, String section, String title) {

@@ -34,16 +34,23 @@ public final class ModelBuilder {
      * @param reservedIds backend name to ids held by running servers that are no longer desired
      * @param runningIds backend name to server name to its id in the running HAProxy
      * @param prometheusExporter whether the HAProxy build has the Prometheus exporter
+     * @param version the HAProxy version the config is for; empty = unknown, the current syntax is used
      */
     public record Context(
             HaproxySettings settings,
             Map<String, Map<String, Integer>> rememberedIds,
             Map<String, Set<Integer>> reservedIds,
             Map<String, Map<String, Integer>> runningIds,
-            boolean prometheusExporter) {
-        /** A context with no history: nothing remembered, nothing running. */
+            boolean prometheusExporter,
+            Optional<HaproxyVersion> version) {
+        /** A context with no history: nothing remembered, nothing running, the HAProxy version unknown. */
         public static Context fresh(HaproxySettings settings, boolean prometheusExporter) {
-            return new Context(settings, Map.of(), Map.of(), Map.of(), prometheusExporter);
+            return fresh(settings, prometheusExporter, Optional.empty());
+        }
+
+        public static Context fresh(
+                HaproxySettings settings, boolean prometheusExporter, Optional<HaproxyVersion> version) {
+            return new Context(settings, Map.of(), Map.of(), Map.of(), prometheusExporter, version);
         }
     }
 
@@ -65,7 +72,7 @@ public final class ModelBuilder {
         settings.extraSections().forEach((title, lines) -> extra.add(new Section(title, lines)));
         settings.statusPage().ifPresent(page -> extra.add(statusPage(page, context.prometheusExporter())));
         return new HaproxyModel(
-                global(settings),
+                global(settings, context.version()),
                 defaults(settings),
                 extra,
                 serviceModels,
@@ -87,7 +94,8 @@ public final class ModelBuilder {
         for (Backend backend : service.backends()) {
             Integer id = ids.get(backend.serverName());
             if (id != null) {
-                servers.add(server(backend, id, settings, cookies, global.useNerveWeights()));
+                servers.add(
+                        server(backend, id, settings, cookies, global.useNerveWeights() || settings.useNerveWeights()));
             }
         }
         servers = ServerOrder.order(servers, ServerModel::name, settings.order(), global.serverOrderSeed());
@@ -97,7 +105,8 @@ public final class ModelBuilder {
             String bind = address
                     + (settings.port().isPresent() ? ":" + settings.port().getAsInt() : "")
                     + settings.bindOptions().map(options -> " " + options).orElse("");
-            frontend = Optional.of(new Frontend(frontendLines(global, settings.frontendLines()), bind));
+            frontend =
+                    Optional.of(new Frontend(frontendLines(global, settings.frontendLines(), context.version()), bind));
         }
         return new ServiceModel(
                 service.name(),
@@ -151,7 +160,7 @@ public final class ModelBuilder {
         return anyMode && mode.equals("tcp");
     }
 
-    private static List<String> global(HaproxySettings settings) {
+    private static List<String> global(HaproxySettings settings, Optional<HaproxyVersion> version) {
         List<String> lines = new ArrayList<>(settings.global());
         if (settings.runtime().doSocket()
                 && !settings.runtime().socketFiles().isEmpty()
@@ -162,7 +171,10 @@ public final class ModelBuilder {
                 .serverStateFile()
                 .filter(file -> !hasKeyword(lines, "server-state-file"))
                 .ifPresent(file -> lines.add("server-state-file " + file));
-        if (settings.files().hitless() && !hasKeyword(lines, "hard-stop-after")) {
+        // hard-stop-after is HAProxy 1.8's
+        if (settings.files().hitless()
+                && HaproxyVersion.supports(version, 1, 8)
+                && !hasKeyword(lines, "hard-stop-after")) {
             lines.add("hard-stop-after " + settings.files().hardStopAfter().toMillis() + "ms");
         }
         return lines;
@@ -179,9 +191,11 @@ public final class ModelBuilder {
     /**
      * A frontend's lines, plus {@code option idle-close-on-response} for hitless reloads where it is
      * valid: in an HTTP frontend only (HAProxy warns about it in {@code mode tcp}, the default mode),
-     * unless the user's defaults or frontend lines already say either way.
+     * unless the user's defaults or frontend lines already say either way, and only for HAProxy 2.6 or
+     * later (older versions refuse the option).
      */
-    private static List<String> frontendLines(HaproxySettings settings, List<String> own) {
+    private static List<String> frontendLines(
+            HaproxySettings settings, List<String> own, Optional<HaproxyVersion> version) {
         List<String> lines = new ArrayList<>(own);
         List<String> inherited = new ArrayList<>(settings.defaults());
         inherited.addAll(own);
@@ -194,6 +208,7 @@ public final class ModelBuilder {
         }
         if (settings.files().hitless()
                 && mode.equals("http")
+                && HaproxyVersion.supports(version, 2, 6)
                 && !hasKeyword(inherited, "option idle-close-on-response")
                 && !hasKeyword(inherited, "no option idle-close-on-response")) {
             lines.add("option idle-close-on-response");
@@ -244,7 +259,8 @@ public final class ModelBuilder {
                 Optional.empty(),
                 ServiceSettings.BackendOrder.SHUFFLE,
                 List.of(),
-                CookieValueMethod.NAME);
+                CookieValueMethod.NAME,
+                false);
 
         private Defaults() {}
     }

@@ -24,6 +24,10 @@ class AddedLinesCheckTest {
     Path directory;
 
     private String render(String mode) throws Exception {
+        return render(mode, java.util.Optional.empty());
+    }
+
+    private String render(String mode, java.util.Optional<HaproxyVersion> version) throws Exception {
         String yaml = "haproxy:\n"
                 + "  config_file_path: " + directory.resolve("haproxy.cfg") + "\n"
                 + "  socket_file_path: " + directory.resolve("haproxy.sock") + "\n"
@@ -49,7 +53,7 @@ class AddedLinesCheckTest {
                         mapper.readTree("{\"port\": 3301}"))));
         var root = Fixtures.root(yaml).child("services");
         HaproxyModel model = ModelBuilder.build(
-                ModelBuilder.Context.fresh(settings, true),
+                ModelBuilder.Context.fresh(settings, true, version),
                 desired,
                 Map.of(
                         "db", ServiceSettingsReader.read(root.child("db").child("haproxy")),
@@ -87,5 +91,35 @@ class AddedLinesCheckTest {
                         .count(),
                 text);
         assertTrue(check.output().isBlank() || !check.output().contains("idle-close"), check.output());
+    }
+
+    @Test
+    void theLinesSynapseAddsAreChosenByTheHaproxyVersion() throws Exception {
+        String older = render("http", HaproxyVersion.parse("HA-Proxy version 1.7.14 2021/03/30"));
+        assertFalse(older.contains("idle-close-on-response"), older);
+        assertFalse(older.contains("hard-stop-after"), older);
+
+        String twoFour = render("http", HaproxyVersion.parse("HAProxy version 2.4.22-f8e3218 2023/02/14"));
+        assertFalse(twoFour.contains("idle-close-on-response"), twoFour);
+        assertTrue(twoFour.contains("hard-stop-after"), twoFour);
+
+        String installed = render(
+                "http",
+                HaproxyVersion.parse(CommandResult.run(List.of("haproxy", "-v"), Duration.ofSeconds(10))
+                        .output()));
+        assertTrue(installed.contains("option idle-close-on-response"), installed);
+        assertEquals(0, check(installed).exitCode(), check(installed).output());
+    }
+
+    @Test
+    void parsesTheVersionLineOfOldAndNewHaproxy() {
+        assertEquals(
+                java.util.Optional.of(new HaproxyVersion(2, 6)),
+                HaproxyVersion.parse(
+                        "HAProxy version 2.6.12-1+deb12u4 2026/10/17 - https://haproxy.org/\nStatus: long-term"));
+        assertEquals(
+                java.util.Optional.of(new HaproxyVersion(1, 8)),
+                HaproxyVersion.parse("HA-Proxy version 1.8.30-1 2021/04/12\nCopyright 2000-2021 Willy Tarreau"));
+        assertEquals(java.util.Optional.empty(), HaproxyVersion.parse("haproxy: command not found"));
     }
 }

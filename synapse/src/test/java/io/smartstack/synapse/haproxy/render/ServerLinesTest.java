@@ -97,6 +97,12 @@ class ServerLinesTest {
                         "  use_nerve_weights: true\n",
                         withOptions,
                         "server i-1_10.0.0.1:80 10.0.0.1:80 id 1 cookie i-1_10.0.0.1:80 check backup weight 7"),
+                // where the original's README puts it: in the service's haproxy section
+                Arguments.of(
+                        "{server_options: check, use_nerve_weights: true}",
+                        "",
+                        withOptions,
+                        "server i-1_10.0.0.1:80 10.0.0.1:80 id 1 cookie i-1_10.0.0.1:80 check backup weight 7"),
                 Arguments.of(
                         "{}", "", cached, "server i-1_10.0.0.1:80 10.0.0.1:80 id 1 cookie i-1_10.0.0.1:80 disabled"),
                 Arguments.of(
