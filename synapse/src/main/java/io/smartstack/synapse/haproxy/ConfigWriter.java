@@ -2,19 +2,24 @@ package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Installs config texts on its own thread ({@code haproxy-config-writer}), so that the config check
- * ({@code haproxy -c}, tens of milliseconds) never delays a runtime change. Texts submitted while one
- * is being checked are coalesced: only the latest is installed. A caller that needs the result (before
- * a reload) waits for it.
+ * ({@code haproxy -c}, tens of milliseconds, longer for a large config) never delays a runtime change.
+ * Texts submitted while one is being checked are coalesced: only the latest is installed. A caller
+ * that needs the result (before a reload) waits for it. Texts of runtime-only changes ({@link
+ * #submitLater}) are rendered on this thread and installed at most once per {@link #SPACING}: under
+ * a stream of changes the file follows within that time, and the check does not take a core.
  */
 final class ConfigWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriter.class);
@@ -34,7 +39,15 @@ final class ConfigWriter implements AutoCloseable {
         writer.setDaemon(true);
         return writer;
     });
-    private final AtomicReference<String> latest = new AtomicReference<>();
+    static final Duration SPACING = Duration.ofSeconds(1);
+    private final AtomicReference<Supplier<String>> latest = new AtomicReference<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread writer = new Thread(runnable, "haproxy-config-writer-timer");
+        writer.setDaemon(true);
+        return writer;
+    });
+    private boolean laterScheduled;
+    private volatile long lastInstallNanos = System.nanoTime() - SPACING.toNanos();
     private volatile String lastFailedText;
     private volatile String lastCheckFailure = "";
 
@@ -44,8 +57,36 @@ final class ConfigWriter implements AutoCloseable {
     }
 
     CompletableFuture<Outcome> submit(String text) {
+        Supplier<String> supplier = () -> text;
+        latest.set(supplier);
+        return CompletableFuture.supplyAsync(() -> install(supplier), thread);
+    }
+
+    /**
+     * Installs {@code text} (made on this thread) after at most {@link #SPACING} since the last
+     * install, unless a newer text comes first; returns at once.
+     */
+    synchronized void submitLater(Supplier<String> text) {
         latest.set(text);
-        return CompletableFuture.supplyAsync(() -> install(text), thread);
+        if (laterScheduled) {
+            return;
+        }
+        laterScheduled = true;
+        long wait = Math.max(0, lastInstallNanos + SPACING.toNanos() - System.nanoTime());
+        try {
+            timer.schedule(
+                    () -> {
+                        synchronized (this) {
+                            laterScheduled = false;
+                        }
+                        Supplier<String> newest = latest.get();
+                        thread.execute(() -> install(newest));
+                    },
+                    wait,
+                    TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            laterScheduled = false;
+        }
     }
 
     /** Installs {@code text} and waits for the outcome. */
@@ -57,10 +98,25 @@ final class ConfigWriter implements AutoCloseable {
         return lastCheckFailure;
     }
 
-    private Outcome install(String text) {
-        if (!text.equals(latest.get())) {
+    private Outcome install(Supplier<String> supplier) {
+        if (supplier != latest.get()) {
             return Outcome.SUPERSEDED;
         }
+        String text;
+        try {
+            text = supplier.get();
+        } catch (RuntimeException e) {
+            LOG.error("cannot render {}: {}", installer.configFile(), e.getMessage());
+            return Outcome.FAILED;
+        }
+        try {
+            return install(text);
+        } finally {
+            lastInstallNanos = System.nanoTime();
+        }
+    }
+
+    private Outcome install(String text) {
         if (text.equals(lastFailedText)) {
             return Outcome.CHECK_FAILED;
         }
@@ -91,6 +147,7 @@ final class ConfigWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -102,11 +102,12 @@ public final class ScaleBench {
             coldStart = awaitAllServers(synapse, services * backends);
             Thread.sleep(3000); // a deferred reload would show within this
             reloads = synapse.haproxy.masterReloads();
-            large = changes(synapse, target);
-            List<String> lines = synapse.logLines();
+            List<String> lines = synapse.logLines(); // the cold start's, before the changes log theirs
             logLines = lines.size();
             perBackendLines =
                     lines.stream().filter(line -> line.contains("_127.0.0.1:")).count();
+            large = changes(synapse, target);
+            lines = synapse.logLines();
             System.out.println("   (last log lines of the large Synapse:)");
             lines.subList(Math.max(0, lines.size() - 5), lines.size())
                     .forEach(line -> System.out.println("     " + line));
@@ -116,7 +117,7 @@ public final class ScaleBench {
         System.out.printf(
                 Locale.ROOT,
                 "cold start, %d services x %d backends: every server ready in HAProxy %.2f s after process start;"
-                        + " HAProxy reloads after start %d; Synapse log lines %d (%d naming a backend)%n",
+                        + " HAProxy reloads after start %d; Synapse log lines by then %d (%d naming a backend)%n",
                 services,
                 backends,
                 coldStart / 1e9,
