@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * ({@code haproxy -c}, tens of milliseconds, longer for a large config) never delays a runtime change.
  * Texts submitted while one is being checked are coalesced: only the latest is installed. A caller
  * that needs the result (before a reload) waits for it. Texts of runtime-only changes ({@link
- * #submitLater}) are rendered on this thread and installed at most once per {@link #SPACING}: under
- * a stream of changes the file follows within that time, and the check does not take a core.
+ * #submitLater}) are rendered on this thread and installed at most once per {@link #SPACING}, or
+ * per four times the last install's duration when that is longer (a large config's check): under a
+ * stream of changes the file follows within that time, and rendering and checking take at most a
+ * fifth of a core.
  */
 final class ConfigWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriter.class);
@@ -48,6 +50,7 @@ final class ConfigWriter implements AutoCloseable {
     });
     private boolean laterScheduled;
     private volatile long lastInstallNanos = System.nanoTime() - SPACING.toNanos();
+    private volatile long lastInstallTook;
     private volatile String lastFailedText;
     private volatile String lastCheckFailure = "";
 
@@ -63,8 +66,8 @@ final class ConfigWriter implements AutoCloseable {
     }
 
     /**
-     * Installs {@code text} (made on this thread) after at most {@link #SPACING} since the last
-     * install, unless a newer text comes first; returns at once.
+     * Installs {@code text} (made on this thread) once the spacing since the last install has passed,
+     * unless a newer text comes first; returns at once.
      */
     synchronized void submitLater(Supplier<String> text) {
         latest.set(text);
@@ -72,7 +75,9 @@ final class ConfigWriter implements AutoCloseable {
             return;
         }
         laterScheduled = true;
-        long wait = Math.max(0, lastInstallNanos + SPACING.toNanos() - System.nanoTime());
+        // at least SPACING apart, and at most a fifth of the time spent installing (a large config's check)
+        long spacing = Math.max(SPACING.toNanos(), 4 * lastInstallTook);
+        long wait = Math.max(0, lastInstallNanos + spacing - System.nanoTime());
         try {
             timer.schedule(
                     () -> {
@@ -102,6 +107,7 @@ final class ConfigWriter implements AutoCloseable {
         if (supplier != latest.get()) {
             return Outcome.SUPERSEDED;
         }
+        long rendering = System.nanoTime();
         String text;
         try {
             text = supplier.get();
@@ -113,6 +119,7 @@ final class ConfigWriter implements AutoCloseable {
             return install(text);
         } finally {
             lastInstallNanos = System.nanoTime();
+            lastInstallTook = lastInstallNanos - rendering;
         }
     }
 

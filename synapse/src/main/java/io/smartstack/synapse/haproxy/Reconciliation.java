@@ -126,11 +126,71 @@ final class Reconciliation {
         }
     }
 
+    /** Above this many servers, the periodic refresh reads HAProxy a few backends at a time. */
+    private static final int WHOLE_REFRESH_SERVERS = 2_000;
+
+    private static final int REFRESH_CHUNK = 50;
+
+    /**
+     * Keeps the server-state gauges and the readiness current. A large config is read in chunks of
+     * {@link #REFRESH_CHUNK} backends ({@code show servers state <backend>}, no session counters),
+     * each chunk a task of its own, so a change arriving meanwhile waits for one chunk at most.
+     */
     private void refreshServerStates() {
         try {
-            status();
+            HaproxyModel model = lastModel;
+            if (model == null
+                    || model.services().stream()
+                                    .mapToInt(s -> s.servers().size())
+                                    .sum()
+                            <= WHOLE_REFRESH_SERVERS) {
+                status();
+                return;
+            }
+            Optional<String> first = runtime.sockets().stream().findFirst();
+            Optional<String> error = Optional.empty();
+            if (first.isPresent()
+                    && runtime.readBackends(first.get(), List.of()) instanceof RuntimeRead.Unreachable gone) {
+                error = Optional.of(gone.reason());
+            }
+            runtime.release();
+            readiness(error);
+            if (first.isPresent() && error.isEmpty()) {
+                refreshChunk(first.get(), model, 0, new LinkedHashMap<>());
+            }
         } catch (RuntimeException e) {
             LOG.debug("cannot refresh the server state gauges", e);
+        }
+    }
+
+    private void refreshChunk(String socket, HaproxyModel model, int from, Map<String, Object> services) {
+        if (model != lastModel) {
+            return; // a pass changed the model: the next refresh starts over
+        }
+        int to = Math.min(from + REFRESH_CHUNK, model.services().size());
+        List<HaproxyModel.ServiceModel> chunk = model.services().subList(from, to);
+        try {
+            RuntimeRead read = runtime.readBackends(
+                    socket,
+                    chunk.stream().map(HaproxyModel.ServiceModel::backendName).toList());
+            if (!(read instanceof RuntimeRead.Current current)) {
+                return;
+            }
+            HaproxyModel part = new HaproxyModel(List.of(), List.of(), List.of(), chunk, Optional.empty());
+            services.putAll(StatusView.services(part, Optional.of(current.state())));
+        } finally {
+            runtime.release();
+        }
+        if (to < model.services().size()) {
+            executor.execute(() -> {
+                try {
+                    refreshChunk(socket, model, to, services);
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot refresh the server state gauges", e);
+                }
+            });
+        } else {
+            metrics.serverStates(StatusView.countByState(services));
         }
     }
 
@@ -478,10 +538,18 @@ final class Reconciliation {
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         supervisor.status(status);
+        Optional<String> runtimeError =
+                status.get("runtimeError") instanceof String error ? Optional.of(error) : Optional.empty();
+        status.put("notReady", readiness(runtimeError));
+        return status;
+    }
+
+    /** Why the data plane is not ready (empty: ready), also set as the readiness gauge. */
+    private List<String> readiness(Optional<String> runtimeError) {
         List<String> notReady = new ArrayList<>();
         supervisor.problem().ifPresent(notReady::add);
-        if (status.get("runtimeError") instanceof String error && supervisor.running()) {
-            notReady.add("the runtime API does not answer: " + error);
+        if (runtimeError.isPresent() && supervisor.running()) {
+            notReady.add("the runtime API does not answer: " + runtimeError.get());
         }
         runtimeSync.unreachable().forEach((socket, reason) -> {
             if (supervisor.running()) {
@@ -495,9 +563,8 @@ final class Reconciliation {
         if (!reloads.lastFailure().isEmpty()) {
             notReady.add("the last reload failed: " + reloads.lastFailure());
         }
-        status.put("notReady", notReady);
         metrics.dataPlaneReady(notReady.isEmpty());
-        return status;
+        return notReady;
     }
 
     void close() {
