@@ -107,6 +107,14 @@ public final class ScaleBench {
             logLines = lines.size();
             perBackendLines =
                     lines.stream().filter(line -> line.contains("_127.0.0.1:")).count();
+            List<String> problems = lines.stream()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .toList();
+            if (!problems.isEmpty()) {
+                System.out.println(
+                        "   (warnings of the large Synapse's cold start, first 5 of " + problems.size() + ":)");
+                problems.subList(0, Math.min(5, problems.size())).forEach(line -> System.out.println("     " + line));
+            }
             large = changes(synapse, target);
             lines = synapse.logLines();
             System.out.println("   (last log lines of the large Synapse:)");
