@@ -50,6 +50,8 @@ final class RuntimeSync {
     private final Refusals refusals = new Refusals();
     private final Map<String, String> unreachable = new LinkedHashMap<>();
     private Boolean dynamicServers;
+    /** A command of the last run reached a stopping process (a reload happened meanwhile). */
+    private boolean sawStale;
 
     RuntimeSync(
             HaproxySettings settings,
@@ -144,12 +146,12 @@ final class RuntimeSync {
      */
     Scoped runBackends(String socket, RuntimeState state, HaproxyModel model, Set<String> backends) {
         List<ReloadReason> reasons = new ArrayList<>();
+        sawStale = false;
         Optional<Duration> next = run(socket, state, model, reasons, backends);
         if (next == null) {
             return new Scoped(Optional.empty(), true, true);
         }
-        boolean stale = next.isPresent() && next.get().isZero();
-        return new Scoped(next, stale || !reasons.isEmpty(), false);
+        return new Scoped(next, sawStale || !reasons.isEmpty(), false);
     }
 
     private void decideDynamicServers(RuntimeRead.Current current) {
@@ -243,6 +245,7 @@ final class RuntimeSync {
             return retryDelay(now);
         }
         if (outcome instanceof CommandOutcome.Stale) {
+            sawStale = true;
             LOG.debug("'{}' reached a stopping HAProxy process; planning again on the current one", command.wire());
             return Optional.of(Duration.ZERO);
         }
