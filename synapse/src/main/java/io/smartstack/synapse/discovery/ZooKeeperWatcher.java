@@ -13,21 +13,28 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Watches a registration path with Curator's {@link CuratorCache} (persistent recursive watch): a
- * change costs one read of the changed znode, not a list plus a read per child. Keeps the decoded
- * backends by child name, updated per event, and publishes a whole snapshot after each event once the
- * initial load is complete.
+ * Watches a registration path with one persistent recursive watch (Curator's {@link
+ * PersistentWatcher}): a change costs one read of the changed znode, not a list plus a read per
+ * child. The load (at start and after every reconnection) lists the path once and reads each child
+ * once, all asynchronously: one request per registration, where a recursive cache would also list
+ * every registration's (empty) children. Keeps the decoded backends by child name, updated per
+ * event, and publishes a whole snapshot after each event once the load is complete.
  *
  * <p>A missing path is an empty service and stays watched (the watch also covers nodes created later).
- * During an outage or after session expiry the cache keeps its contents and resynchronises on
- * reconnection, so the last known backends stay until ZooKeeper itself says otherwise. Listener calls
- * run on {@code events} (one thread), never on ZooKeeper's event thread.
+ * During an outage or after session expiry the backends are kept and read again on reconnection, so
+ * the last known backends stay until ZooKeeper itself says otherwise. Events and answers are handled
+ * on {@code events} (one thread), in the order ZooKeeper delivered them, never on its event thread.
  *
  * <p>With {@code discovery_jitter}, a change soon after the last publication is published after a
  * random delay ({@link DiscoveryJitter}); what changes meanwhile goes out in that one snapshot.
@@ -36,6 +43,7 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     /** The watcher's threads: {@code events} runs every listener call, {@code timer} the jitter delays. */
     record Threads(Executor events, ScheduledExecutorService timer) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatcher.class);
     private final String service;
     private final DiscoveryConfig.ZooKeeper config;
     private final CuratorFramework client;
@@ -49,8 +57,13 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     private Optional<JsonNode> generatorConfig = Optional.empty();
     private boolean registrationsLoaded;
     private boolean generatorConfigLoaded;
-    private CuratorCache registrations;
+    private PersistentWatcher registrations;
     private CuratorCache generatorConfigCache;
+    /** The current load (one per reset of the watch) and how many of its reads are outstanding. */
+    private long load;
+
+    private int loading;
+
     private final Optional<DiscoveryJitter> jitter;
     private final ScheduledExecutorService timer;
     private boolean publicationPending;
@@ -95,18 +108,9 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         boolean separateConfigNode = config.generatorConfigPath().isPresent()
                 && !config.generatorConfigPath().get().equals(config.path());
         generatorConfigLoaded = !separateConfigNode;
-        registrations = CuratorCache.build(client, config.path());
-        registrations
-                .listenable()
-                .addListener(
-                        CuratorCacheListener.builder()
-                                .forAll(this::registrationEvent)
-                                .forInitialized(() -> {
-                                    registrationsLoaded = true;
-                                    publish();
-                                })
-                                .build(),
-                        events);
+        registrations = new PersistentWatcher(client, config.path(), true);
+        registrations.getListenable().addListener(this::watched, events);
+        registrations.getResetListenable().addListener(this::reload, events);
         if (separateConfigNode) {
             String path = config.generatorConfigPath().get();
             generatorConfigCache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
@@ -131,15 +135,121 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         registrations.start();
     }
 
-    private void registrationEvent(CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
-        ChildData node = data != null ? data : oldData;
-        String path = node.getPath();
+    /** Reads the whole path again (the watch was just set: at start, after a reconnection). */
+    private void reload() {
+        if (!lifecycle.isStarted()) {
+            return;
+        }
+        long current = ++load;
+        loading = 1;
+        background(() -> client.getChildren()
+                .inBackground((c, event) -> listed(current, event), events)
+                .forPath(config.path()));
+        if (config.generatorConfigPath().filter(config.path()::equals).isPresent()) {
+            readRoot();
+        }
+    }
+
+    private void listed(long current, CuratorEvent event) {
+        if (current != load) {
+            return; // a newer load is under way
+        }
+        if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+            new java.util.ArrayList<>(backends.keySet()).forEach(this::forget);
+            loaded(current);
+            return;
+        }
+        if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+            return; // connection lost: the watch is set again on reconnection, and this load with it
+        }
+        java.util.Set<String> children = new java.util.HashSet<>(event.getChildren());
+        new java.util.ArrayList<>(backends.keySet())
+                .stream().filter(child -> !children.contains(child)).forEach(this::forget);
+        loading = children.size();
+        if (loading == 0) {
+            loaded(current);
+            return;
+        }
+        for (String child : children) {
+            read(child, current);
+        }
+    }
+
+    /** Reads one registration; {@code current}: the load it belongs to (0: an event's read). */
+    private void read(String child, long current) {
+        String path = ZKPaths.makePath(config.path(), child);
+        background(() -> client.getData()
+                .inBackground(
+                        (c, event) -> {
+                            if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                                registration(path, child, event.getData());
+                            } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                                forget(child);
+                            }
+                            if (current != 0) {
+                                if (current == load && --loading == 0) {
+                                    loaded(current);
+                                }
+                            } else if (loading == 0) {
+                                publish();
+                            }
+                        },
+                        events)
+                .forPath(path));
+    }
+
+    private void loaded(long current) {
+        if (current == load) {
+            loading = 0;
+            registrationsLoaded = true;
+            publish();
+        }
+    }
+
+    private void readRoot() {
+        String path = config.path();
+        background(() -> client.getData()
+                .inBackground(
+                        (c, event) -> {
+                            if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                                generatorConfig = generatorConfigData.parse(path, event.getData());
+                            } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                                generatorConfig = Optional.empty();
+                            } else {
+                                return;
+                            }
+                            if (loading == 0) {
+                                publish();
+                            }
+                        },
+                        events)
+                .forPath(path));
+    }
+
+    /** An event of the persistent watch: the path itself, or one registration under it. */
+    private void watched(WatchedEvent event) {
+        String path = event.getPath();
+        if (path == null || !lifecycle.isStarted()) {
+            return;
+        }
         if (path.equals(config.path())) {
-            if (config.generatorConfigPath().filter(path::equals).isPresent()) {
-                generatorConfig = type == CuratorCacheListener.Type.NODE_DELETED
-                        ? Optional.empty()
-                        : generatorConfigData.parse(path, data.getData());
-                publish();
+            switch (event.getType()) {
+                case NodeCreated -> reload();
+                case NodeDeleted -> {
+                    new java.util.ArrayList<>(backends.keySet()).forEach(this::forget);
+                    if (config.generatorConfigPath().filter(path::equals).isPresent()) {
+                        generatorConfig = Optional.empty();
+                    }
+                    if (loading == 0) {
+                        publish();
+                    }
+                }
+                case NodeDataChanged -> {
+                    if (config.generatorConfigPath().filter(path::equals).isPresent()) {
+                        readRoot();
+                    }
+                }
+                default -> {}
             }
             return;
         }
@@ -148,14 +258,39 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             return; // deeper than a registration: not ours
         }
         String child = parts.getNode();
-        if (type == CuratorCacheListener.Type.NODE_DELETED) {
-            backends.remove(child);
-            decoder.removed(child);
-        } else {
-            decoder.decode(path, child, data.getData())
-                    .ifPresentOrElse(backend -> backends.put(child, backend), () -> backends.remove(child));
+        switch (event.getType()) {
+            case NodeCreated, NodeDataChanged -> read(child, 0);
+            case NodeDeleted -> {
+                forget(child);
+                if (loading == 0) {
+                    publish();
+                }
+            }
+            default -> {}
         }
-        publish();
+    }
+
+    private void registration(String path, String child, byte[] data) {
+        decoder.decode(path, child, data)
+                .ifPresentOrElse(backend -> backends.put(child, backend), () -> backends.remove(child));
+    }
+
+    private void forget(String child) {
+        backends.remove(child);
+        decoder.removed(child);
+    }
+
+    private interface Request {
+        void send() throws Exception;
+    }
+
+    /** Sends an asynchronous request; one that cannot even be sent waits for the next reset of the watch. */
+    private void background(Request request) {
+        try {
+            request.send();
+        } catch (Exception e) {
+            LOG.debug("ZooKeeper request for {} not sent: {}", service, e.toString());
+        }
     }
 
     private void publish() {

@@ -2,19 +2,26 @@ package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Installs config texts on its own thread ({@code haproxy-config-writer}), so that the config check
- * ({@code haproxy -c}, tens of milliseconds) never delays a runtime change. Texts submitted while one
- * is being checked are coalesced: only the latest is installed. A caller that needs the result (before
- * a reload) waits for it.
+ * ({@code haproxy -c}, tens of milliseconds, longer for a large config) never delays a runtime change.
+ * Texts submitted while one is being checked are coalesced: only the latest is installed. A caller
+ * that needs the result (before a reload) waits for it. Texts of runtime-only changes ({@link
+ * #submitLater}) are rendered on this thread and installed at most once per {@link #SPACING}, or
+ * per four times the last install's duration when that is longer (a large config's check): under a
+ * stream of changes the file follows within that time, and rendering and checking take at most a
+ * fifth of a core.
  */
 final class ConfigWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriter.class);
@@ -34,7 +41,16 @@ final class ConfigWriter implements AutoCloseable {
         writer.setDaemon(true);
         return writer;
     });
-    private final AtomicReference<String> latest = new AtomicReference<>();
+    static final Duration SPACING = Duration.ofSeconds(1);
+    private final AtomicReference<Supplier<String>> latest = new AtomicReference<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread writer = new Thread(runnable, "haproxy-config-writer-timer");
+        writer.setDaemon(true);
+        return writer;
+    });
+    private boolean laterScheduled;
+    private volatile long lastInstallNanos = System.nanoTime() - SPACING.toNanos();
+    private volatile long lastInstallTook;
     private volatile String lastFailedText;
     private volatile String lastCheckFailure = "";
 
@@ -44,8 +60,38 @@ final class ConfigWriter implements AutoCloseable {
     }
 
     CompletableFuture<Outcome> submit(String text) {
+        Supplier<String> supplier = () -> text;
+        latest.set(supplier);
+        return CompletableFuture.supplyAsync(() -> install(supplier), thread);
+    }
+
+    /**
+     * Installs {@code text} (made on this thread) once the spacing since the last install has passed,
+     * unless a newer text comes first; returns at once.
+     */
+    synchronized void submitLater(Supplier<String> text) {
         latest.set(text);
-        return CompletableFuture.supplyAsync(() -> install(text), thread);
+        if (laterScheduled) {
+            return;
+        }
+        laterScheduled = true;
+        // at least SPACING apart, and at most a fifth of the time spent installing (a large config's check)
+        long spacing = Math.max(SPACING.toNanos(), 4 * lastInstallTook);
+        long wait = Math.max(0, lastInstallNanos + spacing - System.nanoTime());
+        try {
+            timer.schedule(
+                    () -> {
+                        synchronized (this) {
+                            laterScheduled = false;
+                        }
+                        Supplier<String> newest = latest.get();
+                        thread.execute(() -> install(newest));
+                    },
+                    wait,
+                    TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            laterScheduled = false;
+        }
     }
 
     /** Installs {@code text} and waits for the outcome. */
@@ -57,10 +103,27 @@ final class ConfigWriter implements AutoCloseable {
         return lastCheckFailure;
     }
 
-    private Outcome install(String text) {
-        if (!text.equals(latest.get())) {
+    private Outcome install(Supplier<String> supplier) {
+        if (supplier != latest.get()) {
             return Outcome.SUPERSEDED;
         }
+        long rendering = System.nanoTime();
+        String text;
+        try {
+            text = supplier.get();
+        } catch (RuntimeException e) {
+            LOG.error("cannot render {}: {}", installer.configFile(), e.getMessage());
+            return Outcome.FAILED;
+        }
+        try {
+            return install(text);
+        } finally {
+            lastInstallNanos = System.nanoTime();
+            lastInstallTook = lastInstallNanos - rendering;
+        }
+    }
+
+    private Outcome install(String text) {
         if (text.equals(lastFailedText)) {
             return Outcome.CHECK_FAILED;
         }
@@ -91,6 +154,7 @@ final class ConfigWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {

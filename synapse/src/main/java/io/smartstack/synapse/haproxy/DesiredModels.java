@@ -1,6 +1,7 @@
 package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.config.HaproxySettings;
+import io.smartstack.synapse.haproxy.config.ServiceSettings;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
 import io.smartstack.synapse.haproxy.render.ServerModel;
@@ -8,8 +9,11 @@ import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.zone.ZoneRouting;
 import io.smartstack.synapse.model.DesiredState;
+import io.smartstack.synapse.model.ServiceState;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +59,49 @@ final class DesiredModels {
             }
         }
         return model;
+    }
+
+    /** The backend name of a service (its {@code backend_name}, else its name). */
+    String backendName(ServiceState service) {
+        return serviceSettings.settingsFor(service).backendName().orElse(service.name());
+    }
+
+    /**
+     * The models of the named services only, against {@code runtime} (which holds at least their
+     * backends), ids remembered as {@link #build} does: what a change to a few services costs, whatever
+     * the number of the others. A disabled service has no model. Not for zone-routed configs.
+     */
+    Map<String, HaproxyModel.ServiceModel> buildServices(
+            DesiredState desired, Collection<String> names, RuntimeState runtime) {
+        Map<String, Set<Integer>> reserved = new HashMap<>();
+        Map<String, Map<String, Integer>> running = new HashMap<>();
+        Map<String, HaproxyModel.ServiceModel> result = new LinkedHashMap<>();
+        for (String name : names) {
+            ServiceState service = desired.services().get(name);
+            ServiceSettings settings = serviceSettings.settingsFor(service);
+            if (settings.disabled()) {
+                continue;
+            }
+            String backend = settings.backendName().orElse(name);
+            Set<String> wanted = new HashSet<>();
+            service.backends().forEach(b -> wanted.add(b.serverName()));
+            for (RuntimeServer server : runtime.serversOf(backend).values()) {
+                running.computeIfAbsent(backend, key -> new HashMap<>()).put(server.name(), server.id());
+                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
+                if (!wanted.contains(server.name())) {
+                    reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
+                }
+            }
+            ModelBuilder.Context context = new ModelBuilder.Context(
+                    this.settings, rememberedIds, reserved, running, build.prometheusExporter(), build.version());
+            HaproxyModel.ServiceModel model = ModelBuilder.service(context, service, settings);
+            Map<String, Integer> ids = rememberedIds.computeIfAbsent(backend, key -> new HashMap<>());
+            for (ServerModel server : model.servers()) {
+                ids.put(server.name(), server.id());
+            }
+            result.put(name, model);
+        }
+        return result;
     }
 
     /** The model for {@code desired} without remembering anything (a preview). */

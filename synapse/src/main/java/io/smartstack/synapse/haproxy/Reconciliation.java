@@ -5,6 +5,7 @@ import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import io.smartstack.synapse.haproxy.render.HaproxyConfigRenderer;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
+import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.HaproxyRuntime;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason;
 import io.smartstack.synapse.haproxy.runtime.ReloadReason.Kind;
@@ -12,14 +13,19 @@ import io.smartstack.synapse.haproxy.runtime.RuntimeRead;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.StructureDiff;
 import io.smartstack.synapse.model.DesiredState;
+import io.smartstack.synapse.model.ServiceState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +56,12 @@ final class Reconciliation {
     private final RuntimeSync runtimeSync;
     private DesiredState lastDesired;
     private HaproxyModel lastModel;
-    private String baseline;
+    private Lazy baseline;
     private ScheduledFuture<?> followUp;
+    /** Services the scheduled follow-up must look at again; {@link #followUpAll}: every one. */
+    private final Set<String> followUpServices = new HashSet<>();
+
+    private boolean followUpAll;
 
     Reconciliation(
             HaproxySettings settings,
@@ -115,21 +125,239 @@ final class Reconciliation {
         }
     }
 
+    /** Above this many servers, the periodic refresh reads HAProxy a few backends at a time. */
+    private static final int WHOLE_REFRESH_SERVERS = 2_000;
+
+    private static final int REFRESH_CHUNK = 50;
+
+    /**
+     * Keeps the server-state gauges and the readiness current. A large config is read in chunks of
+     * {@link #REFRESH_CHUNK} backends ({@code show servers state <backend>}, no session counters),
+     * each chunk a task of its own, so a change arriving meanwhile waits for one chunk at most.
+     */
     private void refreshServerStates() {
         try {
-            status();
+            HaproxyModel model = lastModel;
+            if (model == null
+                    || model.services().stream()
+                                    .mapToInt(s -> s.servers().size())
+                                    .sum()
+                            <= WHOLE_REFRESH_SERVERS) {
+                status();
+                return;
+            }
+            Optional<String> first = runtime.sockets().stream().findFirst();
+            Optional<String> error = Optional.empty();
+            if (first.isPresent()
+                    && runtime.readBackends(first.get(), List.of()) instanceof RuntimeRead.Unreachable gone) {
+                error = Optional.of(gone.reason());
+            }
+            runtime.release();
+            readiness(error);
+            if (first.isPresent() && error.isEmpty()) {
+                refreshChunk(first.get(), model, 0, new LinkedHashMap<>());
+            }
         } catch (RuntimeException e) {
             LOG.debug("cannot refresh the server state gauges", e);
         }
     }
 
+    private void refreshChunk(String socket, HaproxyModel model, int from, Map<String, Object> services) {
+        if (model != lastModel) {
+            return; // a pass changed the model: the next refresh starts over
+        }
+        int to = Math.min(from + REFRESH_CHUNK, model.services().size());
+        List<HaproxyModel.ServiceModel> chunk = model.services().subList(from, to);
+        try {
+            RuntimeRead read = runtime.readBackends(
+                    socket,
+                    chunk.stream().map(HaproxyModel.ServiceModel::backendName).toList());
+            if (!(read instanceof RuntimeRead.Current current)) {
+                return;
+            }
+            HaproxyModel part = new HaproxyModel(List.of(), List.of(), List.of(), chunk, Optional.empty());
+            services.putAll(StatusView.services(part, Optional.of(current.state())));
+        } finally {
+            runtime.release();
+        }
+        if (to < model.services().size()) {
+            executor.execute(() -> {
+                try {
+                    refreshChunk(socket, model, to, services);
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot refresh the server state gauges", e);
+                }
+            });
+        } else {
+            metrics.serverStates(StatusView.countByState(services));
+        }
+    }
+
     void apply(DesiredState desired) {
         try {
-            pass(desired);
+            Optional<Set<String>> changed = changedServices(desired);
+            if (changed.isEmpty() || !servicesPass(desired, changed.get())) {
+                pass(desired);
+            }
         } finally {
             // no session outlives a pass: an old worker never waits for Synapse to let go of it
             runtime.release();
         }
+    }
+
+    /**
+     * The services whose backends changed since the last pass, when that is all that changed and a
+     * pass over them alone can bring HAProxy there; empty when only a whole pass can (first pass, a
+     * service added, removed or reconfigured, zone routing, a user template, no runtime API).
+     */
+    private Optional<Set<String>> changedServices(DesiredState desired) {
+        if (lastDesired == null
+                || lastModel == null
+                || baseline == null
+                || !settings.runtime().doSocket()
+                || settings.zoneRouting().active()
+                || !renderer.isDefaultTemplate()
+                || !runtimeSync.unreachable().isEmpty()
+                || !supervisor.running()) {
+            return Optional.empty();
+        }
+        Map<String, ServiceState> before = lastDesired.services();
+        if (before.size() != desired.services().size()) {
+            return Optional.empty();
+        }
+        Set<String> changed = new LinkedHashSet<>();
+        for (ServiceState service : desired.services().values()) {
+            ServiceState old = before.get(service.name());
+            if (old == null) {
+                return Optional.empty();
+            }
+            if (old != service && !old.equals(service)) {
+                if (!old.generatorConfig().equals(service.generatorConfig())) {
+                    return Optional.empty();
+                }
+                changed.add(service.name());
+            }
+        }
+        return Optional.of(changed);
+    }
+
+    /**
+     * A pass over {@code names} only: their backends read from HAProxy, their models rebuilt, their
+     * commands sent. The rest of the model is kept as it is; the config file follows off this thread.
+     * False, having sent nothing, when only a whole pass can go on (a reload is needed, a socket
+     * fails); true when done, or when commands were sent and a whole pass must finish the work.
+     */
+    private boolean servicesPass(DesiredState desired, Set<String> names) {
+        if (names.isEmpty()) {
+            lastDesired = desired;
+            return true;
+        }
+        Map<String, String> backendOf = new LinkedHashMap<>();
+        for (String name : names) {
+            backendOf.put(name, models.backendName(desired.services().get(name)));
+        }
+        Set<String> backends = new LinkedHashSet<>(backendOf.values());
+        Optional<Map<String, RuntimeState>> states = runtimeSync.readBackends(backends);
+        if (states.isEmpty() || states.get().isEmpty()) {
+            return false;
+        }
+        Map<String, HaproxyModel.ServiceModel> built = models.buildServices(
+                desired, names, states.get().values().iterator().next());
+        Map<String, HaproxyModel.ServiceModel> previous = new HashMap<>();
+        for (HaproxyModel.ServiceModel service : lastModel.services()) {
+            if (names.contains(service.name())) {
+                previous.put(service.name(), service);
+            }
+        }
+        for (String name : names) {
+            HaproxyModel.ServiceModel old = previous.get(name);
+            HaproxyModel.ServiceModel now = built.get(name);
+            if ((old == null) != (now == null) || (old != null && !sameStructure(old, now))) {
+                return false;
+            }
+        }
+        HaproxyModel scoped =
+                new HaproxyModel(List.of(), List.of(), List.of(), List.copyOf(built.values()), Optional.empty());
+        List<HaproxyModel.ServiceModel> services =
+                new ArrayList<>(lastModel.services().size());
+        for (HaproxyModel.ServiceModel service : lastModel.services()) {
+            services.add(built.getOrDefault(service.name(), service));
+        }
+        HaproxyModel model = new HaproxyModel(
+                lastModel.global(),
+                lastModel.defaults(),
+                lastModel.extraSections(),
+                services,
+                lastModel.sharedFrontend());
+        Optional<Duration> next = Optional.empty();
+        boolean whole = false;
+        boolean first = true;
+        for (Map.Entry<String, RuntimeState> entry : states.get().entrySet()) {
+            RuntimeSync.Scoped outcome = runtimeSync.runBackends(entry.getKey(), entry.getValue(), scoped, backends);
+            if (outcome.reloadNeeded() && first) {
+                return false; // nothing was sent
+            }
+            first = false;
+            whole |= outcome.wholePass();
+            next = earliest(next, outcome.next());
+        }
+        lastDesired = desired;
+        lastModel = model;
+        Lazy text = new Lazy(() -> renderer.render(model));
+        baseline = text;
+        writer.ifPresent(it -> it.submitLater(text));
+        if (whole) {
+            pass(desired);
+            return true;
+        }
+        if (next.isPresent()) {
+            followUpServices.addAll(names);
+            scheduleFollowUp(next.get());
+        }
+        return true;
+    }
+
+    /** Same frontend, backend lines and server lines but for what the runtime API changes (weight, state). */
+    private static boolean sameStructure(HaproxyModel.ServiceModel old, HaproxyModel.ServiceModel now) {
+        if (!old.frontend().equals(now.frontend())
+                || !old.backendName().equals(now.backendName())
+                || !old.backendLines().equals(now.backendLines())
+                || old.acceptsDynamicServers() != now.acceptsDynamicServers()) {
+            return false;
+        }
+        Map<String, ServerModel> before = new HashMap<>();
+        old.servers().forEach(server -> before.put(server.name(), server));
+        for (ServerModel server : now.servers()) {
+            ServerModel was = before.get(server.name());
+            if (was != null
+                    && !(was.address().equals(server.address())
+                            && was.cookie().equals(server.cookie())
+                            && was.options().equals(server.options()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+    }
+
+    /** Schedules the follow-up in {@code delay}, unless one is due sooner. */
+    private void scheduleFollowUp(Duration delay) {
+        if (followUp != null) {
+            if (followUp.getDelay(TimeUnit.MILLISECONDS) <= delay.toMillis()) {
+                return;
+            }
+            followUp.cancel(false);
+        }
+        followUp = executor.schedule(this::followUp, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void pass(DesiredState desired) {
@@ -138,16 +366,18 @@ final class Reconciliation {
             followUp.cancel(false);
             followUp = null;
         }
+        followUpServices.clear();
+        followUpAll = false;
         boolean running = supervisor.running();
         List<ReloadReason> reasons = new ArrayList<>();
         Map<String, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
         HaproxyModel model = models.build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
-        String before = baseline == null ? installedText() : baseline;
+        String before = baseline == null ? installedText() : baseline.get();
         lastModel = model;
         if (!running) {
             boolean valid = installNow(text);
-            baseline = text;
+            baseline = Lazy.of(text);
             supervisor.start(valid);
             return;
         }
@@ -166,7 +396,7 @@ final class Reconciliation {
         if (!before.isEmpty()) {
             reasons.addAll(StructureDiff.reasons(before, text));
         }
-        baseline = text;
+        baseline = Lazy.of(text);
         boolean configValid = true;
         if (reasons.isEmpty()) {
             // runtime-only change: the file is rewritten (and checked) off this thread
@@ -175,6 +405,7 @@ final class Reconciliation {
             configValid = installNow(text);
         }
         if (next.isPresent()) {
+            followUpAll = true;
             followUp = executor.schedule(this::followUp, next.get().toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!reasons.isEmpty()) {
@@ -188,19 +419,39 @@ final class Reconciliation {
         }
     }
 
+    /** The scheduled pass: over the services that asked for it, or a whole one. */
     private void followUp() {
         followUp = null;
-        if (lastDesired != null) {
-            try {
-                apply(lastDesired);
-            } catch (RuntimeException e) {
-                LOG.error("haproxy follow-up pass failed", e);
-            }
+        if (lastDesired == null) {
+            return;
         }
+        Set<String> services = new LinkedHashSet<>(followUpServices);
+        boolean all = followUpAll;
+        followUpServices.clear();
+        followUpAll = false;
+        try {
+            try {
+                services.retainAll(lastDesired.services().keySet());
+                if (all || changedServices(lastDesired).isEmpty() || !servicesPass(lastDesired, services)) {
+                    pass(lastDesired);
+                }
+            } finally {
+                runtime.release();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("haproxy follow-up pass failed", e);
+        }
+    }
+
+    /** A whole pass soon (after a reload, a restart, a host name resolved). */
+    private void wholeFollowUp() {
+        followUpAll = true;
+        followUp();
     }
 
     private void afterReload() {
         runtime.release();
+        followUpAll = true;
         if (followUp == null && lastDesired != null) {
             followUp = executor.schedule(this::followUp, 0, TimeUnit.MILLISECONDS);
         }
@@ -224,7 +475,7 @@ final class Reconciliation {
     /** A finished host-name lookup: a pass adds the servers that waited for it. */
     private void resolved() {
         try {
-            executor.execute(this::followUp);
+            executor.execute(this::wholeFollowUp);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // the generator is closing
         }
@@ -293,10 +544,18 @@ final class Reconciliation {
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
         supervisor.status(status);
+        Optional<String> runtimeError =
+                status.get("runtimeError") instanceof String error ? Optional.of(error) : Optional.empty();
+        status.put("notReady", readiness(runtimeError));
+        return status;
+    }
+
+    /** Why the data plane is not ready (empty: ready), also set as the readiness gauge. */
+    private List<String> readiness(Optional<String> runtimeError) {
         List<String> notReady = new ArrayList<>();
         supervisor.problem().ifPresent(notReady::add);
-        if (status.get("runtimeError") instanceof String error && supervisor.running()) {
-            notReady.add("the runtime API does not answer: " + error);
+        if (runtimeError.isPresent() && supervisor.running()) {
+            notReady.add("the runtime API does not answer: " + runtimeError.get());
         }
         runtimeSync.unreachable().forEach((socket, reason) -> {
             if (supervisor.running()) {
@@ -310,9 +569,8 @@ final class Reconciliation {
         if (!reloads.lastFailure().isEmpty()) {
             notReady.add("the last reload failed: " + reloads.lastFailure());
         }
-        status.put("notReady", notReady);
         metrics.dataPlaneReady(notReady.isEmpty());
-        return status;
+        return notReady;
     }
 
     void close() {

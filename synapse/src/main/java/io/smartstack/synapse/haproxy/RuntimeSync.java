@@ -13,9 +13,12 @@ import io.smartstack.synapse.haproxy.runtime.RuntimeCommand;
 import io.smartstack.synapse.haproxy.runtime.RuntimeRead;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.runtime.ServerRef;
+import io.smartstack.synapse.haproxy.runtime.ServerStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +50,8 @@ final class RuntimeSync {
     private final Refusals refusals = new Refusals();
     private final Map<String, String> unreachable = new LinkedHashMap<>();
     private Boolean dynamicServers;
+    /** A command of the last run reached a stopping process (a reload happened meanwhile). */
+    private boolean sawStale;
 
     RuntimeSync(
             HaproxySettings settings,
@@ -104,6 +109,51 @@ final class RuntimeSync {
         return states;
     }
 
+    /**
+     * The state of {@code backends} only, per socket; empty when a socket does not answer (the caller
+     * then makes a whole pass, which records it). Session counters are read for these backends when
+     * one of their servers drains.
+     */
+    Optional<Map<String, RuntimeState>> readBackends(Collection<String> backends) {
+        Map<String, RuntimeState> states = new LinkedHashMap<>();
+        for (String socket : runtime.sockets()) {
+            if (!(runtime.readBackends(socket, backends) instanceof RuntimeRead.Current current)) {
+                return Optional.empty();
+            }
+            decideDynamicServers(current);
+            RuntimeState state = current.state();
+            boolean drainingHere = draining.getOrDefault(socket, Map.of()).keySet().stream()
+                    .anyMatch(ref -> backends.contains(ref.backend()));
+            if (state.anyDraining() || drainingHere) {
+                Optional<Map<String, Map<String, ServerStats>>> stats = runtime.stats(socket, backends);
+                if (stats.isEmpty()) {
+                    return Optional.empty();
+                }
+                state = new RuntimeState(state.backends(), state.servers(), stats.get());
+            }
+            states.put(socket, state);
+        }
+        return Optional.of(states);
+    }
+
+    /** What a pass over some backends gave: when to look again, or that only a whole pass can go on. */
+    record Scoped(Optional<Duration> next, boolean wholePass, boolean reloadNeeded) {}
+
+    /**
+     * Plans and sends for {@code backends} only ({@code model} holds just their services). When the
+     * plan needs a reload, nothing is sent and a whole pass is asked for; likewise after a command
+     * reached a stopping process or the socket failed.
+     */
+    Scoped runBackends(String socket, RuntimeState state, HaproxyModel model, Set<String> backends) {
+        List<ReloadReason> reasons = new ArrayList<>();
+        sawStale = false;
+        Optional<Duration> next = run(socket, state, model, reasons, backends);
+        if (next == null) {
+            return new Scoped(Optional.empty(), true, true);
+        }
+        return new Scoped(next, sawStale || !reasons.isEmpty(), false);
+    }
+
     private void decideDynamicServers(RuntimeRead.Current current) {
         if (dynamicServers != null) {
             return;
@@ -119,15 +169,38 @@ final class RuntimeSync {
 
     /** Plans and sends; returns when the next pass should run (a drain, a retry, a reload seen), if at all. */
     Optional<Duration> run(String socket, RuntimeState state, HaproxyModel model, List<ReloadReason> reasons) {
+        return run(socket, state, model, reasons, null);
+    }
+
+    /** {@code scope}: the only backends planned (null: all); then a plan that needs a reload sends nothing (null). */
+    private Optional<Duration> run(
+            String socket, RuntimeState state, HaproxyModel model, List<ReloadReason> reasons, Set<String> scope) {
         Instant now = clock.instant();
         Planner.Options options = new Planner.Options(
                 Boolean.TRUE.equals(dynamicServers), settings.runtime().drainTimeout(), resolver::address);
-        Plan plan = Planner.plan(state, model, options, draining.getOrDefault(socket, Map.of()), now);
+        Map<ServerRef, Instant> before = draining.getOrDefault(socket, Map.of());
+        Map<ServerRef, Instant> planned = before;
+        if (scope != null) {
+            planned = new HashMap<>(before);
+            planned.keySet().removeIf(ref -> !scope.contains(ref.backend()));
+        }
+        Plan plan = Planner.plan(state, model, options, planned, now);
+        if (scope != null && !plan.reloadReasons().isEmpty()) {
+            return null;
+        }
         plan.notes().stream().filter(loggedNotes::add).forEach(note -> LOG.info("{}", note));
         if (loggedNotes.size() > 10_000) {
             loggedNotes.clear();
         }
-        draining.put(socket, new HashMap<>(plan.draining()));
+        Map<ServerRef, Instant> after = new HashMap<>(plan.draining());
+        if (scope != null) {
+            before.forEach((ref, since) -> {
+                if (!scope.contains(ref.backend())) {
+                    after.put(ref, since);
+                }
+            });
+        }
+        draining.put(socket, after);
         reasons.addAll(plan.reloadReasons());
         Optional<Duration> next = plan.followUp() ? Optional.of(FOLLOW_UP) : Optional.empty();
         List<RuntimeCommand> commands = plan.commands().stream()
@@ -172,6 +245,7 @@ final class RuntimeSync {
             return retryDelay(now);
         }
         if (outcome instanceof CommandOutcome.Stale) {
+            sawStale = true;
             LOG.debug("'{}' reached a stopping HAProxy process; planning again on the current one", command.wire());
             return Optional.of(Duration.ZERO);
         }

@@ -27,24 +27,29 @@ final class ServiceSettingsCache {
     Map<String, ServiceSettings> settingsFor(DesiredState desired) {
         Map<String, ServiceSettings> result = new LinkedHashMap<>();
         for (ServiceState service : desired.services().values()) {
-            JsonNode section = service.generatorConfig().get("haproxy");
-            if (section != null && !section.equals(lastSeen.get(service.name()))) {
-                lastSeen.put(service.name(), section);
-                ConfigProblems problems = new ConfigProblems();
-                ServiceSettings parsed =
-                        ServiceSettingsReader.read(ConfigDocument.of(section, "services." + service.name() + ".haproxy")
-                                .root(problems));
-                if (problems.isEmpty()) {
-                    valid.put(service.name(), parsed);
-                } else {
-                    LOG.warn(
-                            "haproxy section of service {} has problems, keeping its last valid settings: {}",
-                            service.name(),
-                            problems.list());
-                }
-            }
-            result.put(service.name(), valid.getOrDefault(service.name(), ModelBuilder.Defaults.SERVICE));
+            result.put(service.name(), settingsFor(service));
         }
         return result;
+    }
+
+    /** The settings of one service (parsed when its section changed). */
+    ServiceSettings settingsFor(ServiceState service) {
+        JsonNode section = service.generatorConfig().get("haproxy");
+        if (section != null && !section.equals(lastSeen.get(service.name()))) {
+            lastSeen.put(service.name(), section);
+            ConfigProblems problems = new ConfigProblems();
+            ServiceSettings parsed =
+                    ServiceSettingsReader.read(ConfigDocument.of(section, "services." + service.name() + ".haproxy")
+                            .root(problems));
+            if (problems.isEmpty()) {
+                valid.put(service.name(), parsed);
+            } else {
+                LOG.warn(
+                        "haproxy section of service {} has problems, keeping its last valid settings: {}",
+                        service.name(),
+                        problems.list());
+            }
+        }
+        return valid.getOrDefault(service.name(), ModelBuilder.Defaults.SERVICE);
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SynapseMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> backends = new ConcurrentHashMap<>();
+    private Map<String, ServiceState> lastCounted = Map.of();
     private final Map<String, AtomicInteger> connected = new ConcurrentHashMap<>();
     private final Timer propagation;
     private final Counter applies;
@@ -56,8 +57,17 @@ public final class SynapseMetrics {
 
     public void applied(DesiredState state) {
         applies.increment();
-        backends.values().forEach(count -> count.set(0));
+        Map<String, ServiceState> counted = lastCounted;
+        lastCounted = state.services();
+        if (counted.size() != state.services().size()
+                || !counted.keySet().equals(state.services().keySet())) {
+            backends.values().forEach(count -> count.set(0));
+            counted = Map.of();
+        }
         for (ServiceState service : state.services().values()) {
+            if (counted.get(service.name()) == service) {
+                continue; // unchanged since it was counted
+            }
             for (BackendOrigin origin : BackendOrigin.values()) {
                 int count = (int) service.backends().stream()
                         .map(Backend::origin)

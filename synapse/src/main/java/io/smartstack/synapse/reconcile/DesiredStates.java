@@ -30,21 +30,36 @@ public final class DesiredStates {
         return DesiredState.of(states);
     }
 
+    /**
+     * Without a state cache, a service whose entry did not change since the last build keeps its
+     * {@link ServiceState} (the same object), so a change costs the changed services; with one, every
+     * service is built again (remembered backends expire with time).
+     */
     static DesiredState build(
             Collection<ServiceEntry> services, List<String> generatorNames, StateCache cache, Instant now) {
         List<ServiceState> states = new ArrayList<>();
         for (ServiceEntry entry : services) {
+            if (cache == null && !entry.dirty && entry.built != null) {
+                states.add(entry.built);
+                continue;
+            }
             List<Backend> backends = new ArrayList<>(entry.current);
             if (cache != null) {
                 backends.addAll(cache.absent(entry.name(), entry.current, now));
             }
-            states.add(new ServiceState(
+            ServiceState state = new ServiceState(
                     entry.name(),
                     backends,
                     GeneratorConfigMerge.merge(
                             generatorNames,
                             entry.config.generatorConfig(),
-                            entry.last.flatMap(s -> s.generatorConfig()))));
+                            entry.last.flatMap(s -> s.generatorConfig())));
+            if (entry.built != null && entry.built.equals(state)) {
+                state = entry.built;
+            }
+            entry.built = state;
+            entry.dirty = false;
+            states.add(state);
         }
         return DesiredState.of(states);
     }

@@ -182,6 +182,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
                 entry = new ServiceEntry(service, cache == null ? List.of() : cache.remembered(service.name()));
             } else {
                 entry.config = service;
+                entry.dirty = true;
                 if (entry.last.isPresent()) {
                     entry.select(entry.last.get().backends(), now);
                 }
@@ -210,6 +211,8 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
             }
             metrics.registryEvent(service);
             entry.last = Optional.of(snapshot);
+            entry.dirty = true;
+            entry.quiet = !ready;
             if (entry.pendingSince.isEmpty()) {
                 entry.pendingSince = Optional.of(snapshot.observedAt());
             }
@@ -228,6 +231,15 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
             }
             ready = true;
             services.values().stream().filter(e -> e.last.isEmpty()).forEach(e -> e.startWithoutDiscovery(now));
+            long backends =
+                    services.values().stream().mapToLong(e -> e.current.size()).sum();
+            long reported =
+                    services.values().stream().filter(e -> e.last.isPresent()).count();
+            log.info(
+                    "{} services ({} reported by discovery), {} backends: applying (backends of each service at DEBUG)",
+                    services.size(),
+                    reported,
+                    backends);
         }
         if (cache != null) {
             services.values().forEach(e -> cache.record(e.name(), e.current, now));

@@ -4,6 +4,7 @@ import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.config.ServiceConfig;
 import io.smartstack.synapse.discovery.DiscoverySnapshot;
 import io.smartstack.synapse.model.Backend;
+import io.smartstack.synapse.model.ServiceState;
 import io.smartstack.synapse.selection.BackendSelection;
 import io.smartstack.synapse.selection.Selection;
 import java.time.Instant;
@@ -27,6 +28,12 @@ final class ServiceEntry {
     Optional<Instant> pendingSince = Optional.empty();
 
     String selection = "waiting";
+    /** The service's desired state as last built; rebuilt only when {@link #dirty}. */
+    ServiceState built;
+
+    boolean dirty = true;
+    /** While Synapse starts, backends added are logged at DEBUG and summed up in one line. */
+    boolean quiet;
 
     ServiceEntry(ServiceConfig config, List<Backend> initial) {
         this.config = config;
@@ -63,15 +70,24 @@ final class ServiceEntry {
                 result.backends().stream().map(Backend::key).collect(Collectors.toSet());
         for (Backend backend : result.backends()) {
             if (!before.contains(backend.key())) {
-                log.info("service {}: backend added {} ({})", name(), backend.serverName(), origin(backend));
+                if (quiet) {
+                    log.debug("service {}: backend added {} ({})", name(), backend.serverName(), origin(backend));
+                } else {
+                    log.info("service {}: backend added {} ({})", name(), backend.serverName(), origin(backend));
+                }
             }
         }
         for (Backend backend : current) {
             if (!after.contains(backend.key())) {
-                log.info("service {}: backend removed {}", name(), backend.serverName());
+                if (quiet) {
+                    log.debug("service {}: backend removed {}", name(), backend.serverName());
+                } else {
+                    log.info("service {}: backend removed {}", name(), backend.serverName());
+                }
             }
         }
         current = result.backends();
+        dirty = true;
         lastChange = Optional.of(now);
     }
 

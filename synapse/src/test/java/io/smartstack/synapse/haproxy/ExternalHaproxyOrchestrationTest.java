@@ -100,6 +100,75 @@ class ExternalHaproxyOrchestrationTest {
     }
 
     @Test
+    void aChangeToOneOfManyServicesReadsAndChangesThatServiceOnlyAndTheFileFollowsWithoutAReload() throws Exception {
+        Map<String, List<Backend>> backends = new java.util.TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            backends.put(
+                    String.format("s%02d", i),
+                    new ArrayList<>(
+                            List.of(backend("a", "10.0." + i + ".1", 80), backend("b", "10.0." + i + ".2", 80))));
+        }
+        generator.apply(many(backends, 3300));
+        assertEquals(1, haproxy.reloads(), "the new services need the one reload");
+        await().atMost(Duration.ofSeconds(5)).until(() -> haproxy.servers("s29").size() == 2);
+        settled();
+        int readsBefore = haproxy.reads().size();
+        int sentBefore = haproxy.sent().size();
+
+        backends.get("s07").add(backend("c", "10.0.7.3", 80));
+        generator.apply(many(backends, 3300));
+
+        List<String> reads = haproxy.reads();
+        assertEquals(List.of("s07"), reads.subList(readsBefore, reads.size()));
+        List<String> sent = haproxy.sent().subList(sentBefore, haproxy.sent().size());
+        assertFalse(sent.isEmpty());
+        assertTrue(sent.stream().allMatch(line -> line.contains(" s07/c_10.0.7.3:80")), sent.toString());
+        assertTrue(haproxy.servers("s07").containsKey("c_10.0.7.3:80"));
+        await().atMost(ConfigWriter.SPACING.plusSeconds(3))
+                .until(() -> java.nio.file.Files.readString(directory.resolve("haproxy.cfg"))
+                        .contains("server c_10.0.7.3:80 10.0.7.3:80"));
+        assertEquals(1, haproxy.reloads(), "a new server is added at runtime");
+
+        // a removal drains, then deletes: each follow-up looks at that service again, only
+        readsBefore = haproxy.reads().size();
+        backends.get("s12").remove(0);
+        generator.apply(many(backends, 3300));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !haproxy.servers("s12").containsKey("a_10.0.12.1:80"));
+        reads = haproxy.reads();
+        assertTrue(reads.subList(readsBefore, reads.size()).stream().allMatch("s12"::equals), reads.toString());
+
+        // a changed service setting is not a runtime change: a whole pass, and the reload it needs
+        readsBefore = reads.size();
+        generator.apply(many(backends, 4400));
+        reads = haproxy.reads();
+        assertTrue(reads.subList(readsBefore, reads.size()).contains("all"), reads.toString());
+        assertEquals(2, haproxy.reloads());
+    }
+
+    /** Waits until no pass has read HAProxy for 300 ms (the follow-up of a reload is done). */
+    private void settled() {
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> seen.getAndSet(haproxy.reads().size())
+                        == haproxy.reads().size());
+    }
+
+    /** One service per entry, each with a frontend on {@code basePort} + its index. */
+    private static DesiredState many(Map<String, List<Backend>> backends, int basePort) throws Exception {
+        List<io.smartstack.synapse.model.ServiceState> services = new ArrayList<>();
+        int port = basePort;
+        for (Map.Entry<String, List<Backend>> entry : backends.entrySet()) {
+            services.add(service(
+                    entry.getKey(),
+                    entry.getValue(),
+                    new ObjectMapper().readTree("{\"port\": " + port++ + ", \"server_options\": \"check\"}")));
+        }
+        return DesiredState.of(services);
+    }
+
+    @Test
     void commandsThatReachAStoppingProcessArePlannedAgainOnTheNewOneWithoutAReload() throws Exception {
         Backend a = backend("a", "10.0.0.1", 80);
         generator.apply(web(List.of(a)));

@@ -30,9 +30,19 @@ public final class HaproxyConfigRenderer {
     static final String DEFAULT_TEMPLATE = "io/smartstack/synapse/haproxy/render/haproxy.cfg.ftl";
 
     private final Template template;
+    private final boolean defaultTemplate;
 
-    private HaproxyConfigRenderer(Template template) {
+    private HaproxyConfigRenderer(Template template, boolean defaultTemplate) {
         this.template = template;
+        this.defaultTemplate = defaultTemplate;
+    }
+
+    /**
+     * True for the default template: each service's section then depends on that service's model only,
+     * so a change to one service's servers changes nothing else in the text.
+     */
+    public boolean isDefaultTemplate() {
+        return defaultTemplate;
     }
 
     public static HaproxyConfigRenderer withDefaultTemplate() {
@@ -40,7 +50,7 @@ public final class HaproxyConfigRenderer {
             if (in == null) {
                 throw new IllegalStateException("default template missing from the jar: " + DEFAULT_TEMPLATE);
             }
-            return fromText("default haproxy template", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return fromText("default haproxy template", new String(in.readAllBytes(), StandardCharsets.UTF_8), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,6 +66,10 @@ public final class HaproxyConfigRenderer {
     }
 
     static HaproxyConfigRenderer fromText(String name, String text) {
+        return fromText(name, text, false);
+    }
+
+    private static HaproxyConfigRenderer fromText(String name, String text, boolean defaultTemplate) {
         Configuration configuration = new Configuration(Configuration.VERSION_2_3_34);
         configuration.setDefaultEncoding("UTF-8");
         configuration.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
@@ -63,7 +77,8 @@ public final class HaproxyConfigRenderer {
         configuration.setWrapUncheckedExceptions(true);
         configuration.setNumberFormat("computer");
         try {
-            return new HaproxyConfigRenderer(new Template(name, new StringReader(text), configuration));
+            return new HaproxyConfigRenderer(
+                    new Template(name, new StringReader(text), configuration), defaultTemplate);
         } catch (IOException e) {
             throw new IllegalArgumentException("template " + name + " does not parse: " + e.getMessage(), e);
         }

@@ -79,7 +79,8 @@ public final class ModelBuilder {
                 settings.sharedFrontend().map(lines -> List.copyOf(shared)));
     }
 
-    private static ServiceModel service(Context context, ServiceState service, ServiceSettings settings) {
+    /** The model of one service (what {@link #build} makes for each enabled service). */
+    public static ServiceModel service(Context context, ServiceState service, ServiceSettings settings) {
         HaproxySettings global = context.settings();
         String backendName = settings.backendName().orElse(service.name());
         Map<String, Integer> ids = ServerIds.assign(

@@ -1,8 +1,12 @@
 package io.smartstack.synapse.haproxy.runtime;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one owner of HAProxy's stats sockets and their sessions. Everything else asks it; nothing else
@@ -22,6 +26,37 @@ public interface HaproxyRuntime extends AutoCloseable {
 
     /** Session counters per backend and server ({@code show stat}); empty when unreachable. */
     Optional<Map<String, Map<String, ServerStats>>> stats(String socket);
+
+    /**
+     * Like {@link #read}, for {@code backends} only: the state's backends are those of them HAProxy
+     * has, its servers theirs. The real runtime asks HAProxy per backend, so the cost follows the
+     * number of backends asked about, not the size of the config.
+     */
+    default RuntimeRead readBackends(String socket, Collection<String> backends) {
+        RuntimeRead read = read(socket);
+        if (!(read instanceof RuntimeRead.Current current)) {
+            return read;
+        }
+        Set<String> present = new LinkedHashSet<>();
+        Map<String, Map<String, RuntimeServer>> servers = new LinkedHashMap<>();
+        for (String backend : backends) {
+            if (current.state().backends().contains(backend)) {
+                present.add(backend);
+                servers.put(backend, current.state().serversOf(backend));
+            }
+        }
+        return new RuntimeRead.Current(
+                socket, current.workerPid(), current.version(), new RuntimeState(present, servers, Map.of()));
+    }
+
+    /** Like {@link #stats}, for {@code backends} only. */
+    default Optional<Map<String, Map<String, ServerStats>>> stats(String socket, Collection<String> backends) {
+        return stats(socket).map(all -> {
+            Map<String, Map<String, ServerStats>> some = new LinkedHashMap<>();
+            backends.stream().filter(all::containsKey).forEach(backend -> some.put(backend, all.get(backend)));
+            return some;
+        });
+    }
 
     /** The raw {@code show servers state} text (for the server-state file); empty when unreachable. */
     Optional<String> serversState(String socket);

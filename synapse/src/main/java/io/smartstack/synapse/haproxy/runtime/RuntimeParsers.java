@@ -49,6 +49,25 @@ public final class RuntimeParsers {
         return servers;
     }
 
+    /** The {@code be_id} of the first server line of a {@code show servers state} answer, if any. */
+    public static java.util.Optional<Integer> backendId(String answer) {
+        Map<String, Integer> columns = null;
+        for (String line : answer.split("\n", 4)) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("#")) {
+                columns = indexOf(trimmed.substring(1).trim().split(" "));
+            } else if (columns != null && !trimmed.isEmpty() && columns.containsKey("be_id")) {
+                String[] fields = trimmed.split(" ", columns.get("be_id") + 2);
+                try {
+                    return java.util.Optional.of(Integer.parseInt(fields[columns.get("be_id")]));
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    return java.util.Optional.empty();
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /**
      * {@code show stat} (CSV with a {@code # pxname,svname,...} header): the counters of every server
      * row, keyed by backend then server. FRONTEND and BACKEND rows are skipped.

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class StatsSockets implements HaproxyRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(StatsSockets.class);
     private static final String DISABLED = "Proxy is disabled.";
+    private static final String NO_BACKEND = "Can't find backend.";
+    private static final String NO_PROXY = "No such proxy.";
     private static final Duration FOLLOW = Duration.ofSeconds(1);
 
     private final Map<String, Session> sessions = new LinkedHashMap<>();
@@ -47,6 +49,8 @@ public final class StatsSockets implements HaproxyRuntime {
         boolean verified;
         long pid = -1;
         String version = "";
+        /** Backend name to its numeric id in the current process (from {@code show servers state}). */
+        final Map<String, Integer> backendIds = new java.util.HashMap<>();
 
         Session(UnixSocketRuntimeApi api) {
             this.api = api;
@@ -71,6 +75,55 @@ public final class StatsSockets implements HaproxyRuntime {
             drop(session);
             return new RuntimeRead.Unreachable(socket, e.getMessage());
         }
+    }
+
+    @Override
+    public RuntimeRead readBackends(String socket, java.util.Collection<String> backends) {
+        Session session = session(socket);
+        try {
+            follow(socket, session);
+            java.util.Set<String> present = new java.util.LinkedHashSet<>();
+            List<RuntimeServer> servers = new ArrayList<>();
+            for (String backend : backends) {
+                String answer = session.api.execute("show servers state " + backend);
+                if (answer.startsWith(NO_BACKEND)) {
+                    continue;
+                }
+                present.add(backend);
+                servers.addAll(RuntimeParsers.serversState(answer));
+                RuntimeParsers.backendId(answer).ifPresent(id -> session.backendIds.put(backend, id));
+            }
+            return new RuntimeRead.Current(
+                    socket, session.pid, session.version, RuntimeState.of(present, servers, Map.of()));
+        } catch (IOException | RuntimeException e) {
+            drop(session);
+            return new RuntimeRead.Unreachable(socket, e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Map<String, ServerStats>>> stats(String socket, java.util.Collection<String> backends) {
+        // by the backend's numeric id: a frontend may have the backend's name, and HAProxy would find it
+        Session session = session(socket);
+        Map<String, Map<String, ServerStats>> result = new LinkedHashMap<>();
+        for (String backend : backends) {
+            Integer id = session.backendIds.get(backend);
+            if (id == null) {
+                return HaproxyRuntime.super.stats(socket, backends);
+            }
+            Optional<String> answer = ask(socket, "show stat " + id + " 4 -1");
+            if (answer.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!answer.get().startsWith(NO_PROXY)) {
+                RuntimeParsers.stat(answer.get()).forEach((name, servers) -> {
+                    if (name.equals(backend)) {
+                        result.put(name, servers);
+                    }
+                });
+            }
+        }
+        return Optional.of(result);
     }
 
     @Override
@@ -183,6 +236,9 @@ public final class StatsSockets implements HaproxyRuntime {
                             socket,
                             pid,
                             session.pid);
+                }
+                if (pid != session.pid) {
+                    session.backendIds.clear();
                 }
                 session.pid = pid;
                 session.version = info.getOrDefault("Version", "");

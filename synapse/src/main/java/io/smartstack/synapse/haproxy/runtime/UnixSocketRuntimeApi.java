@@ -25,7 +25,7 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
     private final Path socket;
     private final Duration readTimeout;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private SocketChannel channel;
     private Selector selector;
 
@@ -106,7 +106,7 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
     }
 
     private String readAnswer() throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        Answer answer = new Answer();
         long deadline = System.nanoTime() + readTimeout.toNanos();
         while (true) {
             buffer.clear();
@@ -124,29 +124,38 @@ public final class UnixSocketRuntimeApi implements RuntimeApi {
                 continue;
             }
             buffer.flip();
-            byte[] chunk = new byte[buffer.remaining()];
-            buffer.get(chunk);
-            answer.writeBytes(chunk);
-            byte[] all = answer.toByteArray();
-            if (endsWithPrompt(all)) {
-                return new String(all, 0, all.length - PROMPT.length, StandardCharsets.UTF_8);
-            }
-            if (all.length == 2 && all[0] == '>' && all[1] == ' ') {
+            answer.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            // only the end can be the prompt: no copy of a long answer per chunk
+            if (answer.size() == 2 && answer.endsWith((byte) '>', (byte) ' ')) {
                 return "";
+            }
+            if (answer.endsWith(PROMPT)) {
+                return answer.text(answer.size() - PROMPT.length);
             }
         }
     }
 
-    private static boolean endsWithPrompt(byte[] all) {
-        if (all.length < PROMPT.length) {
-            return false;
+    /** The bytes of one answer, with a look at its end that copies nothing. */
+    private static final class Answer extends ByteArrayOutputStream {
+        Answer() {
+            super(8192);
         }
-        for (int i = 0; i < PROMPT.length; i++) {
-            if (all[all.length - PROMPT.length + i] != PROMPT[i]) {
+
+        boolean endsWith(byte... tail) {
+            if (count < tail.length) {
                 return false;
             }
+            for (int i = 0; i < tail.length; i++) {
+                if (buf[count - tail.length + i] != tail[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return true;
+
+        String text(int length) {
+            return new String(buf, 0, length, StandardCharsets.UTF_8);
+        }
     }
 
     @Override

@@ -91,6 +91,7 @@ public final class ScaleBench {
             names.add(String.format(Locale.ROOT, "s%04d", i));
         }
         populate(names, backends);
+        long readFloor = readEverything(names, services * backends);
         String target = names.get(names.size() / 2);
         Measured large;
         long coldStart;
@@ -102,11 +103,20 @@ public final class ScaleBench {
             coldStart = awaitAllServers(synapse, services * backends);
             Thread.sleep(3000); // a deferred reload would show within this
             reloads = synapse.haproxy.masterReloads();
-            large = changes(synapse, target);
-            List<String> lines = synapse.logLines();
+            List<String> lines = synapse.logLines(); // the cold start's, before the changes log theirs
             logLines = lines.size();
             perBackendLines =
                     lines.stream().filter(line -> line.contains("_127.0.0.1:")).count();
+            List<String> problems = lines.stream()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .toList();
+            if (!problems.isEmpty()) {
+                System.out.println(
+                        "   (warnings of the large Synapse's cold start, first 5 of " + problems.size() + ":)");
+                problems.subList(0, Math.min(5, problems.size())).forEach(line -> System.out.println("     " + line));
+            }
+            large = changes(synapse, target);
+            lines = synapse.logLines();
             System.out.println("   (last log lines of the large Synapse:)");
             lines.subList(Math.max(0, lines.size() - 5), lines.size())
                     .forEach(line -> System.out.println("     " + line));
@@ -116,13 +126,18 @@ public final class ScaleBench {
         System.out.printf(
                 Locale.ROOT,
                 "cold start, %d services x %d backends: every server ready in HAProxy %.2f s after process start;"
-                        + " HAProxy reloads after start %d; Synapse log lines %d (%d naming a backend)%n",
+                        + " HAProxy reloads after start %d; Synapse log lines by then %d (%d naming a backend)%n",
                 services,
                 backends,
                 coldStart / 1e9,
                 reloads,
                 logLines,
                 perBackendLines);
+        System.out.printf(
+                Locale.ROOT,
+                "   floor: a plain ZooKeeper client (connect, list each path, read every registration, pipelined)"
+                        + " %.2f s%n",
+                readFloor / 1e9);
         System.out.printf(
                 Locale.ROOT,
                 "   goal: < 3 s, at most one reload, a summary line instead of one per backend: %s%n",
@@ -279,6 +294,53 @@ public final class ScaleBench {
             Thread.sleep(20);
         }
         throw new IllegalStateException("not every server reached HAProxy within 120 s");
+    }
+
+    /**
+     * The cold start's floor: a new plain client connects, lists every service path and reads every
+     * registration, all asynchronously (bounded in flight); returns the nanoseconds that took.
+     */
+    private long readEverything(List<String> services, int expected) throws Exception {
+        long start = System.nanoTime();
+        ZooKeeper reader = connect(zookeeper.getConnectString());
+        try {
+            Semaphore inFlight = new Semaphore(1000);
+            CountDownLatch done = new CountDownLatch(expected);
+            AtomicInteger failures = new AtomicInteger();
+            for (String service : services) {
+                String parent = BenchDiscovery.path(service);
+                inFlight.acquire();
+                reader.getChildren(
+                        parent,
+                        false,
+                        (rc, path, context, children) -> {
+                            inFlight.release();
+                            if (rc != 0) {
+                                failures.incrementAndGet();
+                                return;
+                            }
+                            for (String child : children) {
+                                reader.getData(
+                                        parent + "/" + child,
+                                        false,
+                                        (rc2, p2, c2, data, stat) -> {
+                                            if (rc2 != 0) {
+                                                failures.incrementAndGet();
+                                            }
+                                            done.countDown();
+                                        },
+                                        null);
+                            }
+                        },
+                        null);
+            }
+            if (!done.await(120, TimeUnit.SECONDS) || failures.get() > 0) {
+                throw new IllegalStateException("reading ZooKeeper failed: " + failures.get());
+            }
+            return System.nanoTime() - start;
+        } finally {
+            reader.close();
+        }
     }
 
     /** {@code backends} registrations under each service, written asynchronously (bounded in flight). */

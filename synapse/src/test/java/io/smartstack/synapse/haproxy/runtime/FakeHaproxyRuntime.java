@@ -34,6 +34,7 @@ public final class FakeHaproxyRuntime implements HaproxyRuntime {
     private final Map<String, Map<String, RuntimeServer>> servers = new LinkedHashMap<>();
     private final Map<ServerRef, Integer> refuseDeletes = new LinkedHashMap<>();
     private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> reads = Collections.synchronizedList(new ArrayList<>());
     private long pid = 100;
     private int reloads;
     private boolean staleNextBatch;
@@ -76,8 +77,56 @@ public final class FakeHaproxyRuntime implements HaproxyRuntime {
         return List.of(SOCKET);
     }
 
+    /**
+     * What each read of the passes asked for, in order: {@code all}, or the backends asked about joined
+     * by commas. The status's reads (a whole read, then the counters of every server) are left out.
+     */
+    public List<String> reads() {
+        List<String> passes = new ArrayList<>();
+        synchronized (reads) {
+            for (int i = 0; i < reads.size(); i++) {
+                boolean status = reads.get(i).equals("all")
+                        && i + 1 < reads.size()
+                        && reads.get(i + 1).equals("stats");
+                if (status) {
+                    i++;
+                } else if (!reads.get(i).equals("stats")) {
+                    passes.add(reads.get(i));
+                }
+            }
+        }
+        return passes;
+    }
+
+    @Override
+    public synchronized Optional<Map<String, Map<String, ServerStats>>> stats(
+            String socket, java.util.Collection<String> backends) {
+        return Optional.of(Map.of());
+    }
+
+    @Override
+    public synchronized RuntimeRead readBackends(String socket, java.util.Collection<String> backends) {
+        RuntimeRead all = readAll(socket);
+        reads.add(String.join(",", backends));
+        RuntimeRead.Current current = (RuntimeRead.Current) all;
+        List<RuntimeServer> some = new ArrayList<>();
+        Set<String> present = new LinkedHashSet<>();
+        for (String backend : backends) {
+            if (current.state().backends().contains(backend)) {
+                present.add(backend);
+                some.addAll(current.state().serversOf(backend).values());
+            }
+        }
+        return new RuntimeRead.Current(socket, pid, "2.6.12", RuntimeState.of(present, some, Map.of()));
+    }
+
     @Override
     public synchronized RuntimeRead read(String socket) {
+        reads.add("all");
+        return readAll(socket);
+    }
+
+    private RuntimeRead readAll(String socket) {
         reloadIfMarked();
         openSessions = 1;
         List<RuntimeServer> all = new ArrayList<>();
@@ -87,6 +136,7 @@ public final class FakeHaproxyRuntime implements HaproxyRuntime {
 
     @Override
     public synchronized Optional<Map<String, Map<String, ServerStats>>> stats(String socket) {
+        reads.add("stats");
         return Optional.of(Map.of());
     }
 
