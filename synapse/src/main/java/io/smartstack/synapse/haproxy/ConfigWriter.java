@@ -2,9 +2,11 @@ package io.smartstack.synapse.haproxy;
 
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -14,10 +16,13 @@ import org.slf4j.LoggerFactory;
  * Installs config texts on its own thread ({@code haproxy-config-writer}), so that the config check
  * ({@code haproxy -c}, tens of milliseconds) never delays a runtime change. Texts submitted while one
  * is being checked are coalesced: only the latest is installed. A caller that needs the result (before
- * a reload) waits for it.
+ * a reload) waits for it. An install that fails with an I/O error (the config directory not writable,
+ * a full disk) is kept as {@link #lastInstallFailure()} and the latest text is tried again every
+ * {@link #IO_RETRY} until it is installed; each distinct error is logged once, the recovery once.
  */
 final class ConfigWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriter.class);
+    static final Duration IO_RETRY = Duration.ofSeconds(1);
 
     /** What became of a text: installed (or already there), refused by the check, or replaced by a newer one. */
     enum Outcome {
@@ -29,7 +34,7 @@ final class ConfigWriter implements AutoCloseable {
 
     private final ConfigInstaller installer;
     private final HaproxyMetrics metrics;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread writer = new Thread(runnable, "haproxy-config-writer");
         writer.setDaemon(true);
         return writer;
@@ -37,6 +42,8 @@ final class ConfigWriter implements AutoCloseable {
     private final AtomicReference<String> latest = new AtomicReference<>();
     private volatile String lastFailedText;
     private volatile String lastCheckFailure = "";
+    private volatile String lastInstallFailure = "";
+    private volatile ScheduledFuture<?> retry;
 
     ConfigWriter(ConfigInstaller installer, HaproxyMetrics metrics) {
         this.installer = installer;
@@ -55,6 +62,11 @@ final class ConfigWriter implements AutoCloseable {
 
     String lastCheckFailure() {
         return lastCheckFailure;
+    }
+
+    /** Why the last install failed with an I/O error; empty when it did not. */
+    String lastInstallFailure() {
+        return lastInstallFailure;
     }
 
     private Outcome install(String text) {
@@ -82,15 +94,53 @@ final class ConfigWriter implements AutoCloseable {
             }
             lastFailedText = null;
             lastCheckFailure = "";
+            if (!lastInstallFailure.isEmpty()) {
+                LOG.info("installed {} again after: {}", installer.configFile(), lastInstallFailure);
+                lastInstallFailure = "";
+            }
             return Outcome.INSTALLED;
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot install {}: {}", installer.configFile(), e.getMessage());
+            String failure = "cannot install " + installer.configFile() + ": " + describe(e);
+            if (!failure.equals(lastInstallFailure)) {
+                LOG.error("{} (tried again every {} ms)", failure, IO_RETRY.toMillis());
+            }
+            lastInstallFailure = failure;
+            scheduleRetry();
             return Outcome.FAILED;
         }
     }
 
+    /** Runs on the writer thread: tries the latest text again, unless a newer install already did. */
+    private void scheduleRetry() {
+        if (retry != null && !retry.isDone()) {
+            return;
+        }
+        try {
+            retry = thread.schedule(
+                    () -> {
+                        String text = latest.get();
+                        if (text != null && !lastInstallFailure.isEmpty()) {
+                            install(text);
+                        }
+                    },
+                    IO_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the writer is closing: nothing to retry for
+        }
+    }
+
+    private static String describe(Exception e) {
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + ": " + e.getMessage();
+    }
+
     @Override
     public void close() {
+        ScheduledFuture<?> pending = retry;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
