@@ -175,6 +175,27 @@ public final class ExternalHaproxy implements AutoCloseable {
         return haproxyProcesses().filter(pid -> !current.contains(pid)).toList();
     }
 
+    /**
+     * What the given old processes still hold: each one's {@code show sess} and {@code show fd} through
+     * the master CLI (master-worker), or only its pid (daemon mode: an old daemon has no socket left).
+     */
+    public String describe(List<Long> old) {
+        StringBuilder text = new StringBuilder();
+        for (long pid : old) {
+            text.append("pid ").append(pid).append('\n');
+            if (mode == Mode.MASTER_WORKER) {
+                for (String command : List.of("show sess", "show fd")) {
+                    try {
+                        text.append(new MasterCli(masterSocket()).execute("@!" + pid + " " + command));
+                    } catch (IOException | RuntimeException e) {
+                        text.append(command).append(": ").append(e.getMessage()).append('\n');
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
+
     private Stream<Long> haproxyProcesses() {
         String config = config().toString();
         return ProcessHandle.allProcesses()
