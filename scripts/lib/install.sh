@@ -13,13 +13,14 @@ declare -A SMARTSTACK_PACKAGE_FOR=(
   [ruby]=ruby
   [curl]=curl
   [dig]=dnsutils
+  [wrk]=wrk
   [flock]=util-linux
   [systemd-analyze]=systemd
 )
 
 # What each purpose needs.
 SMARTSTACK_NEEDS_DEMO="java mvn haproxy curl flock"
-SMARTSTACK_NEEDS_TEST="java mvn haproxy redis-server rabbitmq-server chromium ruby curl dig flock systemd-analyze"
+SMARTSTACK_NEEDS_TEST="java mvn haproxy redis-server rabbitmq-server chromium ruby curl dig flock systemd-analyze wrk"
 
 smartstack_has_jdk17() {
   command -v javac >/dev/null 2>&1 || return 1

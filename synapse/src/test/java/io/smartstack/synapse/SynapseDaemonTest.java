@@ -178,8 +178,18 @@ class SynapseDaemonTest {
         assertEquals(503, down.statusCode(), down.body());
         assertFalse(JSON.readTree(down.body()).get("ready").asBoolean());
         assertTrue(down.body().contains("managed HAProxy is not running: cannot bind socket"), down.body());
+        assertEquals(
+                "recording: managed HAProxy is not running: cannot bind socket",
+                JSON.readTree(get("/status").body()).get("not_ready").get(0).asText());
+        String notReadyPage = get("/").body();
+        assertTrue(
+                notReadyPage.contains("<div class=\"not-ready\"><b>Not ready</b> (GET /healthz answers 503):<ul>"
+                        + "<li>recording: managed HAProxy is not running: cannot bind socket</li>"),
+                notReadyPage);
         RecordingGenerator.byId("pages").notReady(List.of());
         assertEquals(200, get("/healthz").statusCode());
+        assertEquals(0, JSON.readTree(get("/status").body()).get("not_ready").size());
+        assertFalse(get("/").body().contains("class=\"not-ready\""));
 
         HttpResponse<String> metrics = get("/metrics");
         assertEquals(200, metrics.statusCode());

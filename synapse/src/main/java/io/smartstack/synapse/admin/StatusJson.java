@@ -24,9 +24,27 @@ import java.util.Optional;
 public final class StatusJson {
     private StatusJson() {}
 
+    /**
+     * Why Synapse is not ready ({@code GET /healthz} answers 503 while this is not empty): the startup
+     * wait, then each generator's {@code notReady} sentences prefixed by the generator's name.
+     */
+    public static List<String> notReady(SynapseStatus status, Map<String, Object> generators) {
+        List<String> reasons = new ArrayList<>();
+        if (!status.ready()) {
+            reasons.add("waiting for the first state of every service (startup wait)");
+        }
+        generators.forEach((name, view) -> {
+            if (view instanceof Map<?, ?> map && map.get("notReady") instanceof List<?> problems) {
+                problems.forEach(problem -> reasons.add(name + ": " + problem));
+            }
+        });
+        return reasons;
+    }
+
     public static Map<String, Object> build(SynapseStatus status, Map<String, Object> generators) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("ready", status.ready());
+        root.put("not_ready", notReady(status, generators));
         root.put("started_at", status.startedAt().toString());
         root.put("last_change", text(status.lastChange()));
         root.put("last_apply", text(status.lastApply()));

@@ -20,14 +20,17 @@ final class StatusPage {
                 .append("margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
                 .append("th{background:#eee}.registry,.up{background:#d4f7d4}.default_servers{background:#d6e8ff}")
                 .append(".previous_backends,.drain{background:#fff1c2}.state_cache,.maint{background:#e4e4e4}")
-                .append(".down,.lost{background:#ffd0d0}.connected{background:#d4f7d4}</style></head><body>")
+                .append(".down,.lost{background:#ffd0d0}.connected{background:#d4f7d4}")
+                .append(".not-ready{background:#ffd0d0;padding:.5em 1em;border:1px solid #c00}</style></head><body>")
                 .append("<h1>Synapse</h1><p>ready: ")
                 .append(status.get("ready"))
                 .append(" &middot; last change: ")
                 .append(escape(String.valueOf(status.get("last_change"))))
                 .append(" &middot; applies: ")
                 .append(status.get("applies"))
-                .append("</p><h2>Registries</h2><table><tr><th>registry</th><th>state</th><th>since</th></tr>");
+                .append("</p>");
+        notReady(html, status);
+        html.append("<h2>Registries</h2><table><tr><th>registry</th><th>state</th><th>since</th></tr>");
         ((Map<String, Map<String, Object>>) status.get("registries"))
                 .forEach((name, registry) -> html.append("<tr class=\"")
                         .append(escape(String.valueOf(registry.get("state"))))
@@ -83,6 +86,17 @@ final class StatusPage {
                     .append("</td></tr>");
         }
         html.append("</table>");
+    }
+
+    /** The reasons {@code /healthz} answers 503, when there are any. */
+    private static void notReady(StringBuilder html, Map<String, Object> status) {
+        if (!(status.get("not_ready") instanceof List<?> reasons) || reasons.isEmpty()) {
+            return;
+        }
+        html.append("<div class=\"not-ready\"><b>Not ready</b> (GET /healthz answers 503):<ul>");
+        reasons.forEach(reason ->
+                html.append("<li>").append(escape(String.valueOf(reason))).append("</li>"));
+        html.append("</ul></div>");
     }
 
     /** The zone decision a generator reports for the service ({@code <generator>.zone}), as one line. */

@@ -7,7 +7,6 @@ import io.smartstack.synapse.reconcile.Reconciler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +41,8 @@ public final class SynapseAdmin implements AutoCloseable {
      * unreachable, last reload failed). Otherwise 503 with the reasons.
      */
     private static AdminServer.Response health(Reconciler reconciler) {
-        List<String> reasons = new ArrayList<>();
-        if (!reconciler.status().ready()) {
-            reasons.add("waiting for the first state of every service (startup wait)");
-        }
-        reconciler.generatorStatus(GENERATOR_STATUS_TIMEOUT).forEach((name, status) -> {
-            if (status instanceof Map<?, ?> map && map.get("notReady") instanceof List<?> problems) {
-                problems.forEach(problem -> reasons.add(name + ": " + problem));
-            }
-        });
+        List<String> reasons =
+                StatusJson.notReady(reconciler.status(), reconciler.generatorStatus(GENERATOR_STATUS_TIMEOUT));
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", reasons.isEmpty() ? "ok" : "not ready");
         health.put("ready", reasons.isEmpty());

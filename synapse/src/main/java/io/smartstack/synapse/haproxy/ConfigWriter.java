@@ -4,9 +4,9 @@ import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -21,10 +21,13 @@ import org.slf4j.LoggerFactory;
  * #submitLater}) are rendered on this thread and installed at most once per {@link #SPACING}, or
  * per four times the last install's duration when that is longer (a large config's check): under a
  * stream of changes the file follows within that time, and rendering and checking take at most a
- * fifth of a core.
+ * fifth of a core. An install that fails with an I/O error (the config directory not writable, a
+ * full disk) is kept as {@link #lastInstallFailure()} and the latest text is tried again every
+ * {@link #IO_RETRY} until it is installed; each distinct error is logged once, the recovery once.
  */
 final class ConfigWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriter.class);
+    static final Duration IO_RETRY = Duration.ofSeconds(1);
 
     /** What became of a text: installed (or already there), refused by the check, or replaced by a newer one. */
     enum Outcome {
@@ -36,7 +39,7 @@ final class ConfigWriter implements AutoCloseable {
 
     private final ConfigInstaller installer;
     private final HaproxyMetrics metrics;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread writer = new Thread(runnable, "haproxy-config-writer");
         writer.setDaemon(true);
         return writer;
@@ -53,6 +56,8 @@ final class ConfigWriter implements AutoCloseable {
     private volatile long lastInstallTook;
     private volatile String lastFailedText;
     private volatile String lastCheckFailure = "";
+    private volatile String lastInstallFailure = "";
+    private volatile ScheduledFuture<?> retry;
 
     ConfigWriter(ConfigInstaller installer, HaproxyMetrics metrics) {
         this.installer = installer;
@@ -103,6 +108,11 @@ final class ConfigWriter implements AutoCloseable {
         return lastCheckFailure;
     }
 
+    /** Why the last install failed with an I/O error; empty when it did not. */
+    String lastInstallFailure() {
+        return lastInstallFailure;
+    }
+
     private Outcome install(Supplier<String> supplier) {
         if (supplier != latest.get()) {
             return Outcome.SUPERSEDED;
@@ -145,16 +155,54 @@ final class ConfigWriter implements AutoCloseable {
             }
             lastFailedText = null;
             lastCheckFailure = "";
+            if (!lastInstallFailure.isEmpty()) {
+                LOG.info("installed {} again after: {}", installer.configFile(), lastInstallFailure);
+                lastInstallFailure = "";
+            }
             return Outcome.INSTALLED;
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot install {}: {}", installer.configFile(), e.getMessage());
+            String failure = "cannot install " + installer.configFile() + ": " + describe(e);
+            if (!failure.equals(lastInstallFailure)) {
+                LOG.error("{} (tried again every {} ms)", failure, IO_RETRY.toMillis());
+            }
+            lastInstallFailure = failure;
+            scheduleRetry();
             return Outcome.FAILED;
         }
+    }
+
+    /** Runs on the writer thread: tries the latest text again, unless a newer install already did. */
+    private void scheduleRetry() {
+        if (retry != null && !retry.isDone()) {
+            return;
+        }
+        try {
+            retry = thread.schedule(
+                    () -> {
+                        Supplier<String> newest = latest.get();
+                        if (newest != null && !lastInstallFailure.isEmpty()) {
+                            install(newest);
+                        }
+                    },
+                    IO_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the writer is closing: nothing to retry for
+        }
+    }
+
+    private static String describe(Exception e) {
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + ": " + e.getMessage();
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        ScheduledFuture<?> pending = retry;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -543,6 +543,9 @@ final class Reconciliation {
         status.put("refusedCommands", runtimeSync.refused());
         status.put(
                 "configCheckFailure", writer.map(ConfigWriter::lastCheckFailure).orElse(""));
+        status.put(
+                "configInstallFailure",
+                writer.map(ConfigWriter::lastInstallFailure).orElse(""));
         supervisor.status(status);
         Optional<String> runtimeError =
                 status.get("runtimeError") instanceof String error ? Optional.of(error) : Optional.empty();
@@ -565,6 +568,10 @@ final class Reconciliation {
         String checkFailure = writer.map(ConfigWriter::lastCheckFailure).orElse("");
         if (!checkFailure.isEmpty()) {
             notReady.add("the last config install failed its check: " + checkFailure);
+        }
+        String installFailure = writer.map(ConfigWriter::lastInstallFailure).orElse("");
+        if (!installFailure.isEmpty()) {
+            notReady.add("the installed config is older than the desired one: " + installFailure);
         }
         if (!reloads.lastFailure().isEmpty()) {
             notReady.add("the last reload failed: " + reloads.lastFailure());

@@ -201,6 +201,7 @@ final class RuntimeSync {
             });
         }
         draining.put(socket, after);
+        Map<ServerRef, Instant> drainsBefore = before;
         reasons.addAll(plan.reloadReasons());
         Optional<Duration> next = plan.followUp() ? Optional.of(FOLLOW_UP) : Optional.empty();
         List<RuntimeCommand> commands = plan.commands().stream()
@@ -209,18 +210,20 @@ final class RuntimeSync {
         if (commands.size() < plan.commands().size()) {
             next = earliest(next, retryDelay(now));
         }
+        Batch batch = new Batch(commands, drainsBefore, now);
         for (CommandOutcome outcome : runtime.send(socket, commands)) {
-            next = earliest(next, handle(socket, outcome, now, reasons));
+            next = earliest(next, handle(socket, outcome, batch, reasons));
         }
         return next;
     }
 
-    private Optional<Duration> handle(String socket, CommandOutcome outcome, Instant now, List<ReloadReason> reasons) {
+    private Optional<Duration> handle(String socket, CommandOutcome outcome, Batch batch, List<ReloadReason> reasons) {
         RuntimeCommand command = outcome.command();
+        Instant now = batch.now();
         if (outcome instanceof CommandOutcome.Accepted) {
             metrics.commandSent();
             refusals.accepted(ref(command));
-            log(command);
+            batch.log(command);
             return Optional.empty();
         }
         if (outcome instanceof CommandOutcome.Refused refused) {
@@ -273,13 +276,50 @@ final class RuntimeSync {
         return new ServerRef(command.backend(), command.server());
     }
 
-    private static void log(RuntimeCommand command) {
-        if (command instanceof RuntimeCommand.AddServer
-                || command instanceof RuntimeCommand.DelServer
-                || command instanceof RuntimeCommand.SetState) {
-            LOG.info("runtime: {}", command.wire());
-        } else {
-            LOG.debug("runtime: {}", command.wire());
+    /**
+     * The commands of one send, to log one line per server change: an added server is logged by its
+     * {@code add server}, a removed one by its {@code del server} (or, when it stays in maintenance, its
+     * {@code state maint}) with how long its drain took; the steps before it are at debug level.
+     */
+    private record Batch(List<RuntimeCommand> commands, Map<ServerRef, Instant> drainsBefore, Instant now) {
+        private boolean has(Class<? extends RuntimeCommand> kind, ServerRef ref) {
+            return commands.stream()
+                    .anyMatch(
+                            command -> kind.isInstance(command) && ref(command).equals(ref));
+        }
+
+        private String drained(ServerRef ref) {
+            Instant started = drainsBefore.get(ref);
+            String cut = has(RuntimeCommand.ShutdownSessions.class, ref) ? ", its remaining sessions cut" : "";
+            return started == null
+                    ? cut.isEmpty() ? "" : " (" + cut.substring(2) + ")"
+                    : " (drained for " + Duration.between(started, now).toMillis() + " ms" + cut + ")";
+        }
+
+        void log(RuntimeCommand command) {
+            ServerRef ref = ref(command);
+            boolean summary;
+            String detail = "";
+            if (command instanceof RuntimeCommand.AddServer) {
+                summary = true;
+            } else if (command instanceof RuntimeCommand.DelServer) {
+                summary = true;
+                detail = drained(ref);
+            } else if (command instanceof RuntimeCommand.SetState set) {
+                summary = switch (set.state()) {
+                    case READY -> !has(RuntimeCommand.AddServer.class, ref);
+                    case DRAIN -> false;
+                    case MAINT -> !has(RuntimeCommand.DelServer.class, ref);
+                };
+                detail = set.state() == RuntimeCommand.AdminState.MAINT ? drained(ref) : "";
+            } else {
+                summary = false; // weights, health checks: frequent and not a change of membership
+            }
+            if (summary) {
+                LOG.info("runtime: {}{}", command.wire(), detail);
+            } else {
+                LOG.debug("runtime: {}", command.wire());
+            }
         }
     }
 }

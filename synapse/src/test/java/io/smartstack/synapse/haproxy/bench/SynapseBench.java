@@ -5,6 +5,7 @@ import io.smartstack.common.registration.Registration;
 import io.smartstack.synapse.haproxy.live.HttpBackends;
 import io.smartstack.synapse.haproxy.live.LiveHaproxy;
 import io.smartstack.synapse.haproxy.live.Traffic;
+import io.smartstack.synapse.haproxy.live.Wrk;
 import io.smartstack.testing.FreePorts;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,8 @@ import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -101,5 +103,38 @@ class LiveManagedRecoveryTest {
         }
         assertEquals(3, status().get("restarts"));
         assertEquals(3.0, haproxy.metrics.counter("synapse.haproxy.restarts").count());
+    }
+
+    @Test
+    void aConfigInstallThatFailsWithAnIoErrorIsNotReadyWithTheErrorUntilTheFileCanBeWrittenAgain() throws Exception {
+        Backend a = backend("a", "127.0.0.1", backends.start("a"));
+        Backend b = backend("b", "127.0.0.1", backends.start("b"));
+        generator = haproxy.newGenerator();
+        generator.start();
+        generator.apply(DesiredState.of(List.of(service("web", List.of(a), LiveHaproxy.service(port, "")))));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Traffic.send(port, 3).keySet().equals(Set.of("a")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> notReady().isEmpty());
+
+        // a directory where the candidate file must go: every write of the config fails (EISDIR)
+        Path candidate =
+                haproxy.configFile().resolveSibling(haproxy.configFile().getFileName() + ".candidate");
+        Files.createDirectories(candidate.resolve("in-the-way"));
+        generator.apply(DesiredState.of(List.of(service("web", List.of(a, b), LiveHaproxy.service(port, "")))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> notReady().stream()
+                .anyMatch(reason -> reason.startsWith("the installed config is older than the desired one: "
+                        + "cannot install " + haproxy.configFile())));
+        assertEquals(0.0, readyGauge());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Traffic.send(port, 6).keySet().equals(Set.of("a", "b")));
+        assertFalse(haproxy.installedConfig().contains("b_127.0.0.1"), "the file could not follow the runtime");
+        assertFalse(notReady().isEmpty(), "still not ready: nothing rewrote the file");
+
+        Files.delete(candidate.resolve("in-the-way"));
+        Files.delete(candidate);
+        await().atMost(Duration.ofSeconds(5)).until(() -> notReady().isEmpty());
+        assertTrue(haproxy.installedConfig().contains("b_127.0.0.1"), "the latest config installed on the retry");
+        assertEquals(1.0, readyGauge());
+        assertEquals("", status().get("configInstallFailure"));
     }
 }

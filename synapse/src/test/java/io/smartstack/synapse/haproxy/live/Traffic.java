@@ -34,9 +34,25 @@ public final class Traffic implements AutoCloseable {
     }
 
     public static String once(int port) {
+        return once(port, false);
+    }
+
+    /**
+     * One request on a connection that is closed afterwards, so that no idle keep-alive connection is
+     * left in the JDK's cache (with {@code option idle-close-on-response}, HAProxy keeps an old worker
+     * until such a connection sends its next request or is closed by the client).
+     */
+    public static String onceAndClose(int port) {
+        return once(port, true);
+    }
+
+    private static String once(int port, boolean close) {
         try {
             HttpURLConnection connection =
                     (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/").openConnection();
+            if (close) {
+                connection.setRequestProperty("Connection", "close");
+            }
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(5000);
             int status = connection.getResponseCode();

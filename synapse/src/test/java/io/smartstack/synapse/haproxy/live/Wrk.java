@@ -1,4 +1,4 @@
-package io.smartstack.synapse.haproxy.bench;
+package io.smartstack.synapse.haproxy.live;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Runs wrk (Debian's) and reads its totals: requests, socket errors, non-2xx/3xx answers. */
-record Wrk(
+public record Wrk(
         long requests,
         long connectErrors,
         long readErrors,
@@ -16,7 +16,7 @@ record Wrk(
         long non2xx,
         String output) {
 
-    String failedDetail() {
+    public String failedDetail() {
         String samples = output.lines()
                 .filter(line -> line.startsWith("failed answer: "))
                 .map(line -> line.substring("failed answer: ".length()))
@@ -28,7 +28,7 @@ record Wrk(
                 + ", non-2xx/3xx " + non2xx + (non2xx > 0 ? ", e.g. " + samples : "");
     }
 
-    long failed() {
+    public long failed() {
         return connectErrors + readErrors + writeErrors + timeouts + non2xx;
     }
 
@@ -45,7 +45,7 @@ record Wrk(
             "end",
             "");
 
-    static Process start(int port, int seconds, int connections) throws IOException {
+    public static Process start(int port, int seconds, int connections) throws IOException {
         java.nio.file.Path script = java.nio.file.Files.createTempFile("wrk", ".lua");
         java.nio.file.Files.writeString(script, SCRIPT);
         script.toFile().deleteOnExit();
@@ -63,7 +63,7 @@ record Wrk(
                 .start();
     }
 
-    static Wrk finish(Process process) throws IOException, InterruptedException {
+    public static Wrk finish(Process process) throws IOException, InterruptedException {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         long[] socket = {0, 0, 0, 0};
