@@ -229,7 +229,14 @@ final class RuntimeSync {
         if (outcome instanceof CommandOutcome.Refused refused) {
             metrics.commandSent();
             metrics.commandFailed();
-            switch (refusals.refused(ref(command), refused.answer(), now)) {
+            Refusals.Verdict verdict = refusals.refused(ref(command), refused.answer(), now);
+            boolean expected = closingConnections(command, refused.answer());
+            if (expected && verdict != Refusals.Verdict.GIVEN_UP) {
+                // the server's last connections are being closed: the retry 100 ms later is usually
+                // accepted, so the refusal is worth a line only when it comes a second time
+                verdict = refusals.attempts(ref(command)) == 2 ? Refusals.Verdict.FIRST : Refusals.Verdict.RETRY;
+            }
+            switch (verdict) {
                 case FIRST ->
                     LOG.warn(
                             "HAProxy refused '{}': {} (retried with backoff, at most {} times)",
@@ -270,6 +277,14 @@ final class RuntimeSync {
             return a;
         }
         return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+    }
+
+    /**
+     * A {@code del server} refused because the server still holds connections, right after its
+     * {@code state maint}: HAProxy closes its idle pooled connections asynchronously.
+     */
+    private static boolean closingConnections(RuntimeCommand command, String answer) {
+        return command instanceof RuntimeCommand.DelServer && answer.contains("still has connections attached");
     }
 
     private static ServerRef ref(RuntimeCommand command) {

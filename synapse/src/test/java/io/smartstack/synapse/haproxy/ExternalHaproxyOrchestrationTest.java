@@ -209,6 +209,27 @@ class ExternalHaproxyOrchestrationTest {
     }
 
     @Test
+    void aDeleteRefusedOnceForClosingConnectionsAndAcceptedOnItsRetryLogsNoWarning() throws Exception {
+        Backend a = backend("a", "10.0.0.1", 80);
+        Backend b = backend("b", "10.0.0.2", 80);
+        generator.apply(web(List.of(a, b)));
+        ServerRef gone = new ServerRef("web", "b_10.0.0.2:80");
+        haproxy.refuseDeletes(gone, 1);
+
+        try (LogCapture log = new LogCapture(RuntimeSync.class)) {
+            generator.apply(web(List.of(a)));
+
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !haproxy.servers("web").containsKey(gone.server()));
+            assertEquals(List.of(), log.messages(Level.WARN), "a refusal its retry resolved is not a warning");
+        }
+        long deletes = haproxy.sent().stream()
+                .filter(line -> line.equals("del server " + gone))
+                .count();
+        assertEquals(2, deletes, "one refusal, then the delete that worked");
+    }
+
+    @Test
     void aDeleteRefusedForeverIsGivenUpAfterABoundedNumberOfAttempts() throws Exception {
         Backend a = backend("a", "10.0.0.1", 80);
         Backend b = backend("b", "10.0.0.2", 80);

@@ -57,6 +57,12 @@ public final class Refusals {
         return now.isBefore(entry.next());
     }
 
+    /** How many times in a row the server's commands were refused (0 when none waits). */
+    public int attempts(ServerRef server) {
+        Entry entry = entries.get(server);
+        return entry == null ? 0 : entry.attempts();
+    }
+
     public void accepted(ServerRef server) {
         entries.remove(server);
     }

@@ -40,6 +40,17 @@ class RefusalsTest {
     }
 
     @Test
+    void attemptsCountTheRefusalsInARowUntilOneIsAccepted() {
+        Refusals refusals = new Refusals();
+        assertEquals(0, refusals.attempts(SERVER));
+        refusals.refused(SERVER, BUSY, start);
+        refusals.refused(SERVER, BUSY, start.plusSeconds(1));
+        assertEquals(2, refusals.attempts(SERVER));
+        refusals.accepted(SERVER);
+        assertEquals(0, refusals.attempts(SERVER));
+    }
+
+    @Test
     void aServerWaitingForItsRetryIsHeldBackUntilItIsDue() {
         Refusals refusals = new Refusals();
         refusals.refused(SERVER, BUSY, start);
