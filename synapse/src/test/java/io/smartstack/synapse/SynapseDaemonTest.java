@@ -129,6 +129,9 @@ class SynapseDaemonTest {
         RecordingGenerator generator = RecordingGenerator.byId("status");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> generator.backends("web").size() == 1);
+        // the status is published just after the generator gets the backends
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> JSON.readTree(get("/status").body()).get("ready").asBoolean());
 
         HttpResponse<String> response = get("/status");
         assertEquals(200, response.statusCode());
