@@ -8,11 +8,17 @@ import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.zone.ZoneRouting;
 import io.smartstack.synapse.model.DesiredState;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the model of a desired state against what HAProxy runs, and remembers the id of every
@@ -21,11 +27,13 @@ import java.util.Set;
  * generator's thread.
  */
 final class DesiredModels {
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredModels.class);
     private final HaproxySettings settings;
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final ZoneRouting zones;
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
     private boolean prometheusExporter;
+    private Set<String> loggedWarnings = Set.of();
 
     DesiredModels(HaproxySettings settings) {
         this.settings = settings;
@@ -42,9 +50,22 @@ final class DesiredModels {
         this.prometheusExporter = available;
     }
 
+    /**
+     * Remembers the server ids of a config HAProxy ran with before this process started (the installed
+     * file), so a restart of Synapse and HAProxy together keeps every server's id. Ids already known win.
+     */
+    void rememberInstalled(String installedConfig) {
+        InstalledServerIds.read(installedConfig)
+                .forEach((backend, ids) -> ids.forEach((server, id) -> rememberedIds
+                        .computeIfAbsent(backend, key -> new HashMap<>())
+                        .putIfAbsent(server, id)));
+    }
+
     /** The model for {@code desired} (with zone routing applied), its ids remembered for the next passes. */
     HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
-        HaproxyModel model = zones.apply(buildOnly(desired, runtime), desired, runtime);
+        List<String> warnings = new ArrayList<>();
+        HaproxyModel model = zones.apply(build(desired, runtime, warnings::add), desired, runtime);
+        logTransitions(warnings);
         for (HaproxyModel.ServiceModel service : model.services()) {
             Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
             for (ServerModel server : service.servers()) {
@@ -54,8 +75,26 @@ final class DesiredModels {
         return model;
     }
 
+    /** Logs each id warning when it first appears, and once when all are gone (not on every pass). */
+    private void logTransitions(List<String> warnings) {
+        Set<String> now = new LinkedHashSet<>(warnings);
+        for (String warning : now) {
+            if (!loggedWarnings.contains(warning)) {
+                LOG.warn(warning);
+            }
+        }
+        if (now.isEmpty() && !loggedWarnings.isEmpty()) {
+            LOG.info("every asked-for server id is honoured again");
+        }
+        loggedWarnings = now;
+    }
+
     /** The model for {@code desired} without remembering anything (a preview). */
     HaproxyModel buildOnly(DesiredState desired, Optional<RuntimeState> runtime) {
+        return build(desired, runtime, warning -> {});
+    }
+
+    private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime, Consumer<String> warnings) {
         Map<String, Set<Integer>> reserved = new HashMap<>();
         Map<String, Map<String, Integer>> running = new HashMap<>();
         Set<String> wanted = new HashSet<>();
@@ -70,7 +109,7 @@ final class DesiredModels {
             }
         }));
         ModelBuilder.Context context =
-                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter);
+                new ModelBuilder.Context(settings, rememberedIds, reserved, running, prometheusExporter, warnings);
         return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
     }
 }

@@ -19,6 +19,7 @@ final class DesiredStates {
         for (ServiceEntry entry : services) {
             List<Backend> backends = new ArrayList<>(entry.current);
             if (cache != null) {
+                backends = new ArrayList<>(cache.withServerIds(entry.name(), entry.current));
                 backends.addAll(cache.absent(entry.name(), entry.current, now));
             }
             states.add(new ServiceState(
