@@ -266,6 +266,49 @@ class SynapseDaemonTest {
     }
 
     @Test
+    void theOriginalsMetricNamesArePushedToStatsdWhenAsked() throws Exception {
+        try (java.net.DatagramSocket statsd =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            statsd.setSoTimeout(200);
+            register("i-1", "10.0.0.1", 8080);
+            Path config = writeConfig("statsd-original", "");
+            Files.writeString(
+                    config,
+                    Files.readString(config) + "statsd: {host: 127.0.0.1, port: " + statsd.getLocalPort()
+                            + ", metric_names: original}\n");
+            start(config);
+            List<String> lines = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger(1);
+            // Lines sent before the UDP client is connected are dropped, so keep causing registry events.
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        int next = registered.incrementAndGet();
+                        register("i-" + next, "10.0.0." + next, 8080);
+                        byte[] buffer = new byte[65536];
+                        java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                        try {
+                            statsd.receive(packet);
+                            new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8)
+                                    .lines()
+                                    .forEach(lines::add);
+                        } catch (java.net.SocketTimeoutException e) {
+                            // nothing yet
+                        }
+                        return lines.contains("synapse.watcher.zk.discovery:1|c|#service_name:web")
+                                && lines.contains("synapse.config.update:1|c");
+                    });
+            assertEquals(
+                    List.of(),
+                    lines.stream()
+                            .filter(line -> !line.startsWith("synapse.watcher.zk.discovery:")
+                                    && !line.startsWith("synapse.config.update:"))
+                            .toList(),
+                    "only the original's names are sent");
+        }
+    }
+
+    @Test
     void theStateFileKeepsBackendsAcrossARestartDuringARegistryOutage() throws Exception {
         register("i-1", "10.0.0.1", 8080);
         register("i-2", "10.0.0.2", 8080);
