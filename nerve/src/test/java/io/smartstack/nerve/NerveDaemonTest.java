@@ -402,11 +402,9 @@ class NerveDaemonTest {
                             "^nerve\\.watcher\\.status\\.service_check:1\\|c\\|#check_name:[^,]+,check_result:up,"
                                     + "service_name:web$")
                     .asMatchPredicate();
-            awaitLines(
-                    statsd,
-                    lines,
-                    () -> lines.stream().anyMatch(upCheck)
-                            && lines.contains("nerve.watcher.status.transition:1|c|#new_status:up,service_name:web"));
+            // the first line shows the UDP client is connected (lines before that are dropped, as by any
+            // statsd client), so the transitions are caused after it
+            awaitLines(statsd, lines, () -> lines.stream().anyMatch(upCheck));
 
             web.setStatus(500);
             awaitLines(
@@ -416,6 +414,12 @@ class NerveDaemonTest {
                             && lines.stream()
                                     .anyMatch(line -> line.startsWith("nerve.watcher.status.service_check:1|c|#")
                                             && line.contains(",check_result:down,service_name:web")));
+            web.setStatus(200);
+            awaitLines(
+                    statsd,
+                    lines,
+                    () -> lines.lastIndexOf("nerve.watcher.status.transition:1|c|#new_status:up,service_name:web")
+                            > lines.indexOf("nerve.watcher.status.transition:1|c|#new_status:down,service_name:web"));
 
             assertEquals(
                     List.of(),

@@ -93,6 +93,12 @@ public final class Planner {
         for (ServerModel server : service.servers()) {
             RuntimeServer current = running.get(server.name());
             ServerRef ref = new ServerRef(backend, server.name());
+            if (current != null && current.id() != server.id()) {
+                // HAProxy cannot change a running server's id; the config file has the asked-for one
+                reasons.add(new ReloadReason(
+                        Kind.SERVER_OPTIONS,
+                        "server " + ref + " runs with id " + current.id() + " and should have id " + server.id()));
+            }
             if (current == null) {
                 if (!add(service, server, ref, running) && !server.disabled()) {
                     awaitingReload.add(server.name());

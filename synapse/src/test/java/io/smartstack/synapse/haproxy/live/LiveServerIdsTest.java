@@ -141,4 +141,23 @@ class LiveServerIdsTest {
             }
         });
     }
+
+    @Test
+    void askingARunningServerForAnotherIdReloadsHaproxyOntoIt() throws Exception {
+        Backend a = live("a");
+        Backend b = live("b");
+        ConfigGenerator generator = started();
+        generator.apply(web(List.of(a, b), ""));
+        Map<String, Integer> ids = runningIds();
+        assertEquals(Map.of("a", 1, "b", 2), ids);
+        int reloads = haproxy.masterReloads();
+
+        generator.apply(web(List.of(a, b.withHaproxyServerId(7)), ""));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> haproxy.masterReloads() > reloads);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runningIds().equals(Map.of("a", 1, "b", 7)));
+        int after = haproxy.masterReloads();
+        generator.apply(web(List.of(a, b.withHaproxyServerId(7)), ""));
+        assertEquals(after, haproxy.masterReloads(), "once HAProxy runs the asked-for id, nothing more to do");
+    }
 }
