@@ -388,6 +388,76 @@ class NerveDaemonTest {
     }
 
     @Test
+    void pushesTheOriginalsMetricNamesToStatsdWhenAsked() throws Exception {
+        try (java.net.DatagramSocket statsd =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            statsd.setSoTimeout(200);
+            Files.writeString(
+                    configFile,
+                    "instance_id: box-1\nadmin: {port: 0}\nstatsd: {host: 127.0.0.1, port: " + statsd.getLocalPort()
+                            + ", metric_names: original}\nservices:\n" + service("web", web.port(), 1, 1));
+            startNerve();
+            List<String> lines = new java.util.ArrayList<>();
+            java.util.function.Predicate<String> upCheck = java.util.regex.Pattern.compile(
+                            "^nerve\\.watcher\\.status\\.service_check:1\\|c\\|#check_name:[^,]+,check_result:up,"
+                                    + "service_name:web$")
+                    .asMatchPredicate();
+            // the first line shows the UDP client is connected (lines before that are dropped, as by any
+            // statsd client), so the transitions are caused after it
+            awaitLines(statsd, lines, () -> lines.stream().anyMatch(upCheck));
+
+            web.setStatus(500);
+            awaitLines(
+                    statsd,
+                    lines,
+                    () -> lines.contains("nerve.watcher.status.transition:1|c|#new_status:down,service_name:web")
+                            && lines.stream()
+                                    .anyMatch(line -> line.startsWith("nerve.watcher.status.service_check:1|c|#")
+                                            && line.contains(",check_result:down,service_name:web")));
+            web.setStatus(200);
+            awaitLines(
+                    statsd,
+                    lines,
+                    () -> lines.lastIndexOf("nerve.watcher.status.transition:1|c|#new_status:up,service_name:web")
+                            > lines.indexOf("nerve.watcher.status.transition:1|c|#new_status:down,service_name:web"));
+
+            assertEquals(
+                    List.of(),
+                    lines.stream()
+                            .filter(line -> !line.startsWith("nerve.watcher."))
+                            .toList(),
+                    "only the original's names are sent");
+        }
+    }
+
+    /** Receives statsd lines into {@code lines} until {@code done} holds (at most 15 s). */
+    private static void awaitLines(
+            java.net.DatagramSocket socket, List<String> lines, java.util.concurrent.Callable<Boolean> done) {
+        try {
+            awaitReceived(socket, lines, done);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("statsd lines received: " + lines, e);
+        }
+    }
+
+    private static void awaitReceived(
+            java.net.DatagramSocket socket, List<String> lines, java.util.concurrent.Callable<Boolean> done) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            byte[] buffer = new byte[65536];
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+                new String(packet.getData(), 0, packet.getLength(), java.nio.charset.StandardCharsets.UTF_8)
+                        .lines()
+                        .forEach(lines::add);
+            } catch (java.net.SocketTimeoutException e) {
+                // keep waiting
+            }
+            return done.call();
+        });
+    }
+
+    @Test
     void rateLimitingHoldsReportsOverTheLimitUnlessInShadowMode() throws Exception {
         Path heartbeat = directory.resolve("heartbeat");
         String limited = service("web", web.port(), 1, 1)

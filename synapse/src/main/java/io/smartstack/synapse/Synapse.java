@@ -146,9 +146,13 @@ public final class Synapse implements AutoCloseable {
     }
 
     private void startStatsd(StatsdTarget target) {
-        statsd = target.registry();
+        statsd = target.registry(SynapseMetrics.ORIGINAL_NAMES);
         metrics.add(statsd);
-        log.info("pushing metrics to statsd at {}:{}", target.host(), target.port());
+        log.info(
+                "pushing metrics to statsd at {}:{} under {} names",
+                target.host(),
+                target.port(),
+                target.metricNames().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     public Reconciler reconciler() {

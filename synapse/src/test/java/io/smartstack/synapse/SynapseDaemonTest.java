@@ -13,6 +13,7 @@ import io.smartstack.synapse.config.SynapseConfigLoader;
 import io.smartstack.synapse.fakes.RecordingGenerator;
 import io.smartstack.synapse.fakes.RecordingGeneratorFactory;
 import io.smartstack.synapse.fakes.StandInHaproxyFactory;
+import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.output.FileOutputFactory;
 import io.smartstack.synapse.reconcile.Reconciler;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -276,6 +278,86 @@ class SynapseDaemonTest {
                     });
             assertTrue(received.toString().contains("service:web"), received.toString());
         }
+    }
+
+    @Test
+    void theOriginalsMetricNamesArePushedToStatsdWhenAsked() throws Exception {
+        try (java.net.DatagramSocket statsd =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            statsd.setSoTimeout(200);
+            register("i-1", "10.0.0.1", 8080);
+            Path config = writeConfig("statsd-original", "");
+            Files.writeString(
+                    config,
+                    Files.readString(config) + "statsd: {host: 127.0.0.1, port: " + statsd.getLocalPort()
+                            + ", metric_names: original}\n");
+            start(config);
+            List<String> lines = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger(1);
+            // Lines sent before the UDP client is connected are dropped, so keep causing registry events.
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        int next = registered.incrementAndGet();
+                        register("i-" + next, "10.0.0." + next, 8080);
+                        byte[] buffer = new byte[65536];
+                        java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                        try {
+                            statsd.receive(packet);
+                            new String(buffer, 0, packet.getLength(), StandardCharsets.UTF_8)
+                                    .lines()
+                                    .forEach(lines::add);
+                        } catch (java.net.SocketTimeoutException e) {
+                            // nothing yet
+                        }
+                        return lines.contains("synapse.watcher.zk.discovery:1|c|#service_name:web")
+                                && lines.contains("synapse.config.update:1|c");
+                    });
+            assertEquals(
+                    List.of(),
+                    lines.stream()
+                            .filter(line -> !line.startsWith("synapse.watcher.zk.discovery:")
+                                    && !line.startsWith("synapse.config.update:"))
+                            .toList(),
+                    "only the original's names are sent");
+        }
+    }
+
+    @Test
+    void aStateFileOfTheOriginalSynapseSeedsRememberedBackendsAndTheirServerIds() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        Files.writeString(
+                directory.resolve("state.json"),
+                """
+                {
+                  "web": {
+                    "i-1_10.0.0.1:8080": {
+                      "timestamp": %d, "haproxy_server_id": 3, "name": "i-1", "host": "10.0.0.1", "port": 8080,
+                      "id": 4, "weight": 5, "haproxy_server_options": null, "labels": {"az": "a"}
+                    },
+                    "i-9_10.0.0.9:8080": {
+                      "timestamp": %d, "haproxy_server_id": 8, "name": "i-9", "host": "10.0.0.9", "port": 8080,
+                      "id": 2, "weight": null, "haproxy_server_options": null, "labels": null
+                    },
+                    "watcher_config_for_generator": {"haproxy": {"port": 3213}}
+                  }
+                }
+                """
+                        .formatted(now, now - 60));
+        register("i-1", "10.0.0.1", 8080);
+        start(writeConfig("original-state", ""));
+
+        RecordingGenerator generator = RecordingGenerator.byId("original-state");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> generator.backends("web").size() == 2);
+        Map<String, Backend> byName = new java.util.TreeMap<>();
+        generator.backends("web").forEach(backend -> byName.put(backend.name(), backend));
+        assertEquals(BackendOrigin.REGISTRY, byName.get("i-1").origin());
+        assertEquals(java.util.OptionalInt.of(3), byName.get("i-1").haproxyServerId(), "the original's id, kept");
+        assertEquals(BackendOrigin.STATE_CACHE, byName.get("i-9").origin(), "seen a minute ago, within the TTL");
+        assertEquals(java.util.OptionalInt.of(8), byName.get("i-9").haproxyServerId());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(directory.resolve("state.json")).contains("\"services\""));
     }
 
     @Test

@@ -9,18 +9,22 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.statsd.StatsdMeterRegistry;
+import io.smartstack.common.metrics.OriginalNames;
 import io.smartstack.common.metrics.StatsdTarget;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Nerve's metrics: Prometheus text at {@code /metrics}, and the same pushed to statsd (DogStatsD) when
  * the {@code statsd} key is set. Meter names: {@code nerve_check_latency_seconds} (histogram, by service
- * and check), {@code nerve_check_results_total} (by service, check, outcome), {@code nerve_service_up},
- * {@code nerve_service_registered}, {@code nerve_report_failures_total}, {@code nerve_reports_throttled_total}
- * and {@code nerve_zookeeper_connected} (by ensemble).
+ * and check), {@code nerve_check_results_total} (by service, check, outcome), {@code nerve_check_states_total}
+ * (by service, check, state after rise/fall), {@code nerve_service_up}, {@code nerve_service_registered},
+ * {@code nerve_report_failures_total}, {@code nerve_reports_throttled_total},
+ * {@code nerve_status_transitions_total} (by service, status) and {@code nerve_zookeeper_connected} (by
+ * ensemble). With {@code statsd.metric_names: original} statsd gets {@link #ORIGINAL_NAMES} instead.
  */
 public final class NerveMetrics implements AutoCloseable {
     private static final Duration[] LATENCY_BUCKETS = {
@@ -29,13 +33,31 @@ public final class NerveMetrics implements AutoCloseable {
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)
     };
 
+    /** Nerve's meters that the original Nerve sends to statsd, under the original's names and tags. */
+    public static final OriginalNames ORIGINAL_NAMES = new OriginalNames(List.of(
+            OriginalNames.Rename.of(
+                    "nerve_check_states",
+                    "nerve.watcher.status.service_check",
+                    Map.of("state", "check_result", "service", "service_name", "check", "check_name")),
+            OriginalNames.Rename.of(
+                    "nerve_status_transitions",
+                    "nerve.watcher.status.transition",
+                    Map.of("status", "new_status", "service", "service_name")),
+            OriginalNames.Rename.of(
+                            "nerve_report_failures",
+                            "nerve.watcher.status.report.count",
+                            Map.of("service", "service_name"))
+                    .fixed(Map.of("report_result", "fail")),
+            OriginalNames.Rename.of(
+                    "nerve_reports_throttled", "nerve.watcher.throttled", Map.of("service", "service_name"))));
+
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Optional<StatsdMeterRegistry> statsd;
 
     public NerveMetrics(Optional<StatsdTarget> statsdTarget) {
         registry.add(prometheus);
-        statsd = statsdTarget.map(StatsdTarget::registry);
+        statsd = statsdTarget.map(target -> target.registry(ORIGINAL_NAMES));
         statsd.ifPresent(registry::add);
     }
 
@@ -61,7 +83,14 @@ public final class NerveMetrics implements AutoCloseable {
         Counter failed = Counter.builder("nerve_check_results")
                 .tags("service", service, "check", check, "outcome", "fail")
                 .register(registry);
-        return new CheckMeters(latency, passed, failed);
+        Counter up = Counter.builder("nerve_check_states")
+                .description("Check runs by the check's state after rise and fall")
+                .tags("service", service, "check", check, "state", "up")
+                .register(registry);
+        Counter down = Counter.builder("nerve_check_states")
+                .tags("service", service, "check", check, "state", "down")
+                .register(registry);
+        return new CheckMeters(latency, passed, failed, up, down);
     }
 
     /** Gauges and counters of one service. */
@@ -82,7 +111,19 @@ public final class NerveMetrics implements AutoCloseable {
                 .description("Reports over the rate limit (made anyway in shadow mode)")
                 .tag("service", service)
                 .register(registry);
-        return new ServiceMeters(List.of(upGauge, registeredGauge, failures, throttled), failures, throttled);
+        Counter wentUp = Counter.builder("nerve_status_transitions")
+                .description("Changes of what is reported (registered or not)")
+                .tags("service", service, "status", "up")
+                .register(registry);
+        Counter wentDown = Counter.builder("nerve_status_transitions")
+                .tags("service", service, "status", "down")
+                .register(registry);
+        return new ServiceMeters(
+                List.of(upGauge, registeredGauge, failures, throttled, wentUp, wentDown),
+                failures,
+                throttled,
+                wentUp,
+                wentDown);
     }
 
     /** A gauge of one ensemble's connection. */
@@ -107,17 +148,28 @@ public final class NerveMetrics implements AutoCloseable {
     }
 
     /** The meters of one service. */
-    public record ServiceMeters(List<Meter> all, Counter reportFailures, Counter throttled) {}
+    public record ServiceMeters(
+            List<Meter> all, Counter reportFailures, Counter throttled, Counter wentUp, Counter wentDown) {
+        /** Counts a change of what is reported. */
+        public void transition(boolean nowUp) {
+            (nowUp ? wentUp : wentDown).increment();
+        }
+    }
 
     /** The meters one check run updates. */
-    public record CheckMeters(Timer latency, Counter passed, Counter failed) {
-        public void record(boolean pass, Duration took) {
+    public record CheckMeters(Timer latency, Counter passed, Counter failed, Counter up, Counter down) {
+        /**
+         * @param pass the run's own result
+         * @param filteredUp the check's state after rise and fall
+         */
+        public void record(boolean pass, Duration took, boolean filteredUp) {
             latency.record(took);
             (pass ? passed : failed).increment();
+            (filteredUp ? up : down).increment();
         }
 
         public List<Meter> all() {
-            return List.of(latency, passed, failed);
+            return List.of(latency, passed, failed, up, down);
         }
     }
 }

@@ -119,7 +119,12 @@ public final class ServiceWatcher implements AutoCloseable {
             CheckRunner runner = checks.get(i);
             CheckResult result = config.checkMocked() ? null : runner.runOnce();
             if (result != null) {
-                checkMeters.get(i).record(result.passed(), result.latency());
+                checkMeters
+                        .get(i)
+                        .record(
+                                result.passed(),
+                                result.latency(),
+                                runner.riseFall().isUp());
                 if (!runner.riseFall().isUp()) {
                     allUp = false;
                     failing.add(runner.config().name() + ": " + result.reason());
@@ -138,12 +143,14 @@ public final class ServiceWatcher implements AutoCloseable {
         if (reportedUp == null || register != reportedUp) {
             if (rateLimiter.tryConsume()) {
                 reportedUp = register;
+                meters.transition(register);
                 throttled = false;
             } else {
                 meters.throttled().increment();
                 if (config.rateLimiting().shadowMode()) {
                     log.info("report of {} is over the rate limit (shadow mode: reporting anyway)", config.name());
                     reportedUp = register;
+                    meters.transition(register);
                 } else if (!throttled) {
                     throttled = true;
                     log.info("report of {} is over the rate limit; held until a token is available", config.name());

@@ -188,6 +188,20 @@ class NerveConfigReaderTest {
     }
 
     @Test
+    void statsdMetricNamesAreOwnOrOriginal() {
+        NerveConfig config =
+                read("{instance_id: box, services: {}, statsd: {host: 127.0.0.1, port: 9125, metric_names: original,"
+                        + " sample_rate: {nerve.watcher.status.service_check: 0.5}}}");
+        assertEquals(
+                Optional.of(new StatsdTarget("127.0.0.1", 9125, StatsdTarget.MetricNames.ORIGINAL)), config.statsd());
+        assertEquals(
+                Optional.of(new StatsdTarget("localhost", 8125, StatsdTarget.MetricNames.OWN)),
+                read("{instance_id: box, services: {}, statsd: {}}").statsd());
+        assertTrue(String.join("\n", problems("{instance_id: box, services: {}, statsd: {metric_names: ruby}}"))
+                .contains("statsd.metric_names: must be own or original, got 'ruby'"));
+    }
+
+    @Test
     void readsOurCheckTypesAndZooKeeperKeys() {
         NerveConfig config = read(
                 """

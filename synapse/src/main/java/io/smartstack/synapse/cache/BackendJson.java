@@ -13,7 +13,8 @@ import java.util.OptionalLong;
 
 /**
  * A backend as JSON, with the original's field names: {@code name}, {@code host}, {@code port}, {@code id},
- * {@code weight}, {@code haproxy_server_options}, {@code labels} (absent optional fields omitted).
+ * {@code weight}, {@code haproxy_server_options}, {@code labels}, {@code haproxy_server_id} (absent optional
+ * fields omitted).
  */
 public final class BackendJson {
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -36,29 +37,42 @@ public final class BackendJson {
         backend.labels().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(entry -> labels.put(entry.getKey(), entry.getValue()));
+        backend.haproxyServerId().ifPresent(serverId -> node.put("haproxy_server_id", serverId));
         return node;
     }
 
     /** Reads what {@link #write} wrote; throws {@link IllegalArgumentException} for anything else. */
     public static Backend read(JsonNode node, BackendOrigin origin) {
-        if (!node.path("host").isTextual() || !node.path("port").canConvertToInt()) {
+        if (!node.path("host").isTextual()
+                || !node.path("port").isIntegralNumber()
+                || !node.path("port").canConvertToInt()) {
             throw new IllegalArgumentException("not a backend: " + node);
         }
         Map<String, String> labels = new LinkedHashMap<>();
-        node.path("labels")
-                .fields()
-                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        node.path("labels").fields().forEachRemaining(e -> {
+            if (!e.getValue().isNull()) {
+                labels.put(e.getKey(), e.getValue().asText());
+            }
+        });
         JsonNode name = node.get("name");
+        JsonNode serverId = node.path("haproxy_server_id");
         return new Backend(
                 node.get("host").asText(),
                 node.get("port").asInt(),
                 name == null || name.isNull() ? null : name.asText(),
-                node.has("id") ? OptionalLong.of(node.get("id").asLong()) : OptionalLong.empty(),
-                node.has("weight") ? OptionalInt.of(node.get("weight").asInt()) : OptionalInt.empty(),
-                node.has("haproxy_server_options")
+                node.path("id").canConvertToLong()
+                        ? OptionalLong.of(node.get("id").asLong())
+                        : OptionalLong.empty(),
+                node.path("weight").canConvertToInt()
+                        ? OptionalInt.of(node.get("weight").asInt())
+                        : OptionalInt.empty(),
+                node.path("haproxy_server_options").isTextual()
                         ? Optional.of(node.get("haproxy_server_options").asText())
                         : Optional.empty(),
                 labels,
-                origin);
+                origin,
+                serverId.canConvertToInt() && serverId.asInt() >= 1
+                        ? OptionalInt.of(serverId.asInt())
+                        : OptionalInt.empty());
     }
 }

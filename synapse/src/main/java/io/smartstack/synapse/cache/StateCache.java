@@ -39,7 +39,8 @@ public final class StateCache {
     private final Map<String, Map<Backend.BackendKey, Seen>> seen = new TreeMap<>();
     private boolean failing;
 
-    private record Seen(Backend backend, Instant lastSeen) {}
+    /** A backend and when it was last seen in the registry. */
+    record Seen(Backend backend, Instant lastSeen) {}
 
     private StateCache(StateCacheConfig config) {
         this.config = config;
@@ -50,10 +51,26 @@ public final class StateCache {
         StateCache cache = new StateCache(config);
         try {
             JsonNode root = BackendJson.JSON.readTree(Files.readAllBytes(config.path()));
-            root.path("services")
-                    .fields()
-                    .forEachRemaining(entry -> cache.readService(entry.getKey(), entry.getValue()));
-            log.info("state cache {}: remembered backends of {} services", config.path(), cache.routed.size());
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                log.info("state cache {} is empty; starting empty", config.path());
+            } else if (isOwnFormat(root)) {
+                root.path("services")
+                        .fields()
+                        .forEachRemaining(entry -> cache.readService(entry.getKey(), entry.getValue()));
+                log.info("state cache {}: remembered backends of {} services", config.path(), cache.routed.size());
+            } else if (OriginalStateFile.matches(root)) {
+                OriginalStateFile.read(config.path(), root).forEach((service, entries) -> {
+                    Map<Backend.BackendKey, Seen> seenOfService = new LinkedHashMap<>();
+                    entries.forEach(entry -> seenOfService.put(entry.backend().key(), entry));
+                    cache.seen.put(service, seenOfService);
+                });
+            } else {
+                log.warn(
+                        "state cache {} is neither in Synapse's format (an object with only \"services\") nor in the"
+                                + " original Synapse's (service -> server name -> backend with timestamp);"
+                                + " starting empty",
+                        config.path());
+            }
         } catch (NoSuchFileException e) {
             log.info("state cache {} does not exist yet; starting empty", config.path());
         } catch (IOException | RuntimeException e) {
@@ -62,6 +79,26 @@ public final class StateCache {
             cache.seen.clear();
         }
         return cache;
+    }
+
+    /** Synapse's own format: an object with only a {@code services} object of {backends, seen} objects. */
+    private static boolean isOwnFormat(JsonNode root) {
+        if (!root.isObject()) {
+            return false;
+        }
+        if (root.isEmpty()) {
+            return true;
+        }
+        JsonNode services = root.get("services");
+        if (root.size() != 1 || services == null || !services.isObject()) {
+            return false;
+        }
+        for (JsonNode service : services) {
+            if (!service.isObject() || !service.path("backends").isArray()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void readService(String service, JsonNode node) {
@@ -110,8 +147,8 @@ public final class StateCache {
             }
         }
         for (Backend backend : backends) {
-            Backend cached = backend.withOrigin(BackendOrigin.STATE_CACHE);
             Seen existing = entries.get(backend.key());
+            Backend cached = keepServerId(backend.withOrigin(BackendOrigin.STATE_CACHE), existing);
             if (backend.origin() == BackendOrigin.REGISTRY
                     && (existing == null || !existing.backend().equals(cached))) {
                 entries.put(backend.key(), new Seen(cached, now));
@@ -127,7 +164,10 @@ public final class StateCache {
             Map<Backend.BackendKey, Seen> entries = seen.computeIfAbsent(service, s -> new LinkedHashMap<>());
             backends.stream()
                     .filter(b -> b.origin() == BackendOrigin.REGISTRY)
-                    .forEach(b -> entries.put(b.key(), new Seen(b.withOrigin(BackendOrigin.STATE_CACHE), now)));
+                    .forEach(b -> entries.put(
+                            b.key(),
+                            new Seen(
+                                    keepServerId(b.withOrigin(BackendOrigin.STATE_CACHE), entries.get(b.key())), now)));
         });
     }
 
@@ -139,6 +179,24 @@ public final class StateCache {
                         !expired(entry, now) && !keys.contains(entry.backend().key()))
                 .map(Seen::backend)
                 .toList();
+    }
+
+    /**
+     * The backends with the HAProxy server id remembered for them (from an original Synapse's state file,
+     * or a default server's {@code haproxy_server_id}) where they ask for none themselves.
+     */
+    public List<Backend> withServerIds(String service, List<Backend> backends) {
+        Map<Backend.BackendKey, Seen> entries = seen.getOrDefault(service, Map.of());
+        return backends.stream().map(b -> keepServerId(b, entries.get(b.key()))).toList();
+    }
+
+    private static Backend keepServerId(Backend backend, Seen existing) {
+        if (backend.haproxyServerId().isPresent()
+                || existing == null
+                || existing.backend().haproxyServerId().isEmpty()) {
+            return backend;
+        }
+        return backend.withHaproxyServerId(existing.backend().haproxyServerId().getAsInt());
     }
 
     /** Forgets services that are no longer configured. */

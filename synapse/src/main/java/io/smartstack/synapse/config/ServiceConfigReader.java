@@ -108,6 +108,13 @@ final class ServiceConfigReader {
             Optional<String> options = server.optionalString("haproxy_server_options");
             Map<String, String> labels = server.stringMap("labels");
             OptionalLong id = server.optionalLong("id").map(OptionalLong::of).orElse(OptionalLong.empty());
+            OptionalInt serverId = OptionalInt.empty();
+            Optional<Integer> askedId = server.optionalInteger("haproxy_server_id");
+            if (askedId.isPresent() && askedId.get() < 1) {
+                server.problemAt("haproxy_server_id", "must be >= 1, got " + askedId.get());
+            } else if (askedId.isPresent()) {
+                serverId = OptionalInt.of(askedId.get());
+            }
             OptionalInt checkedWeight = weight.map(OptionalInt::of).orElse(OptionalInt.empty());
             RegistrationConfig.report(
                     server, new Registration(host, port, name, checkedWeight, options, labels), "name");
@@ -120,7 +127,8 @@ final class ServiceConfigReader {
                     weight.map(OptionalInt::of).orElse(OptionalInt.empty()),
                     options,
                     labels,
-                    BackendOrigin.DEFAULT_SERVERS));
+                    BackendOrigin.DEFAULT_SERVERS,
+                    serverId));
         }
         return servers;
     }

@@ -151,6 +151,9 @@ final class ConfigWriter implements AutoCloseable {
                 return Outcome.CHECK_FAILED;
             }
             if (result.outcome() == ConfigInstaller.Outcome.INSTALLED) {
+                if (installer.checks()) {
+                    metrics.checkPassed();
+                }
                 LOG.debug("installed {}", installer.configFile());
             }
             lastFailedText = null;

@@ -10,13 +10,19 @@ import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.haproxy.zone.ZoneRouting;
 import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.model.ServiceState;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the model of a desired state against what HAProxy runs, and remembers the id of every
@@ -25,11 +31,13 @@ import java.util.Set;
  * generator's thread.
  */
 final class DesiredModels {
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredModels.class);
     private final HaproxySettings settings;
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final ZoneRouting zones;
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
     private HaproxyBuild build = HaproxyBuild.UNKNOWN;
+    private Set<String> loggedWarnings = Set.of();
 
     DesiredModels(HaproxySettings settings) {
         this.settings = settings;
@@ -49,9 +57,22 @@ final class DesiredModels {
         this.build = build;
     }
 
+    /**
+     * Remembers the server ids of a config HAProxy ran with before this process started (the installed
+     * file), so a restart of Synapse and HAProxy together keeps every server's id. Ids already known win.
+     */
+    void rememberInstalled(String installedConfig) {
+        InstalledServerIds.read(installedConfig)
+                .forEach((backend, ids) -> ids.forEach((server, id) -> rememberedIds
+                        .computeIfAbsent(backend, key -> new HashMap<>())
+                        .putIfAbsent(server, id)));
+    }
+
     /** The model for {@code desired} (with zone routing applied), its ids remembered for the next passes. */
     HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime) {
-        HaproxyModel model = zones.apply(buildOnly(desired, runtime), desired, runtime);
+        List<String> warnings = new ArrayList<>();
+        HaproxyModel model = zones.apply(build(desired, runtime, warnings::add), desired, runtime);
+        logTransitions(warnings);
         for (HaproxyModel.ServiceModel service : model.services()) {
             Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
             for (ServerModel server : service.servers()) {
@@ -76,6 +97,7 @@ final class DesiredModels {
         Map<String, Set<Integer>> reserved = new HashMap<>();
         Map<String, Map<String, Integer>> running = new HashMap<>();
         Map<String, HaproxyModel.ServiceModel> result = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
         for (String name : names) {
             ServiceState service = desired.services().get(name);
             ServiceSettings settings = serviceSettings.settingsFor(service);
@@ -93,7 +115,13 @@ final class DesiredModels {
                 }
             }
             ModelBuilder.Context context = new ModelBuilder.Context(
-                    this.settings, rememberedIds, reserved, running, build.prometheusExporter(), build.version());
+                    this.settings,
+                    rememberedIds,
+                    reserved,
+                    running,
+                    build.prometheusExporter(),
+                    build.version(),
+                    warnings::add);
             HaproxyModel.ServiceModel model = ModelBuilder.service(context, service, settings);
             Map<String, Integer> ids = rememberedIds.computeIfAbsent(backend, key -> new HashMap<>());
             for (ServerModel server : model.servers()) {
@@ -101,11 +129,41 @@ final class DesiredModels {
             }
             result.put(name, model);
         }
+        logNew(warnings);
         return result;
+    }
+
+    /** A pass over some services logs the id warnings not logged yet; only a whole pass can tell one is gone. */
+    private void logNew(List<String> warnings) {
+        Set<String> logged = new LinkedHashSet<>(loggedWarnings);
+        for (String warning : warnings) {
+            if (logged.add(warning)) {
+                LOG.warn(warning);
+            }
+        }
+        loggedWarnings = logged;
+    }
+
+    /** Logs each id warning when it first appears, and once when all are gone (not on every pass). */
+    private void logTransitions(List<String> warnings) {
+        Set<String> now = new LinkedHashSet<>(warnings);
+        for (String warning : now) {
+            if (!loggedWarnings.contains(warning)) {
+                LOG.warn(warning);
+            }
+        }
+        if (now.isEmpty() && !loggedWarnings.isEmpty()) {
+            LOG.info("every asked-for server id is honoured again");
+        }
+        loggedWarnings = now;
     }
 
     /** The model for {@code desired} without remembering anything (a preview). */
     HaproxyModel buildOnly(DesiredState desired, Optional<RuntimeState> runtime) {
+        return build(desired, runtime, warning -> {});
+    }
+
+    private HaproxyModel build(DesiredState desired, Optional<RuntimeState> runtime, Consumer<String> warnings) {
         Map<String, Set<Integer>> reserved = new HashMap<>();
         Map<String, Map<String, Integer>> running = new HashMap<>();
         Set<String> wanted = new HashSet<>();
@@ -120,7 +178,7 @@ final class DesiredModels {
             }
         }));
         ModelBuilder.Context context = new ModelBuilder.Context(
-                settings, rememberedIds, reserved, running, build.prometheusExporter(), build.version());
+                settings, rememberedIds, reserved, running, build.prometheusExporter(), build.version(), warnings);
         return ModelBuilder.build(context, desired, serviceSettings.settingsFor(desired));
     }
 }

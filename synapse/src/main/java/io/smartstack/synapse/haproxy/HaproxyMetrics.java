@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The generator's meters: runtime commands sent and failed, reloads by reason, config-check failures,
+ * The generator's meters: runtime commands sent and failed, reloads by reason, config-check failures and passes,
  * restarts, data-plane readiness, and servers per service by HAProxy's state ({@code up}, {@code down}, {@code drain},
  * {@code maint}, {@code absent}).
  */
@@ -18,6 +18,7 @@ final class HaproxyMetrics {
     private final Counter commandsSent;
     private final Counter commandsFailed;
     private final Counter checkFailures;
+    private final Counter checkPasses;
     private final Counter restarts;
     private final Counter reloadFailures;
     private final MultiGauge servers;
@@ -35,6 +36,9 @@ final class HaproxyMetrics {
                 .register(registry);
         this.checkFailures = Counter.builder("synapse.haproxy.config.check.failures")
                 .description("candidate configs refused by the config check")
+                .register(registry);
+        this.checkPasses = Counter.builder("synapse.haproxy.config.check.passes")
+                .description("Candidate configs that passed the check and were installed")
                 .register(registry);
         this.restarts = Counter.builder("synapse.haproxy.restarts")
                 .description("managed HAProxy restarted after it died")
@@ -76,6 +80,10 @@ final class HaproxyMetrics {
 
     void checkFailed() {
         checkFailures.increment();
+    }
+
+    void checkPassed() {
+        checkPasses.increment();
     }
 
     void restarted() {

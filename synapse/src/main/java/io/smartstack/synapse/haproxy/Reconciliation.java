@@ -371,9 +371,13 @@ final class Reconciliation {
         boolean running = supervisor.running();
         List<ReloadReason> reasons = new ArrayList<>();
         Map<String, RuntimeState> states = running ? runtimeSync.read(reasons) : Map.of();
+        String before = baseline == null ? installedText() : baseline.get();
+        if (baseline == null) {
+            // the first pass after a start: ids of the config HAProxy last ran with stay the same
+            models.rememberInstalled(before);
+        }
         HaproxyModel model = models.build(desired, states.values().stream().findFirst());
         String text = renderer.render(model);
-        String before = baseline == null ? installedText() : baseline.get();
         lastModel = model;
         if (!running) {
             boolean valid = installNow(text);

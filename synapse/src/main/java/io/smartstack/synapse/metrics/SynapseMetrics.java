@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.smartstack.common.metrics.OriginalNames;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.model.ServiceState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code synapse_applies_total} and {@code synapse_registry_connected{registry}}.
  */
 public final class SynapseMetrics {
+    /**
+     * Synapse's meters (the core's and the haproxy generator's) that the original Synapse sends to statsd,
+     * under the original's names and tags, for {@code statsd.metric_names: original}.
+     */
+    public static final OriginalNames ORIGINAL_NAMES = new OriginalNames(List.of(
+            OriginalNames.Rename.of("synapse.applies", "synapse.config.update", Map.of()),
+            OriginalNames.Rename.of(
+                    "synapse.registry.events", "synapse.watcher.zk.discovery", Map.of("service", "service_name")),
+            OriginalNames.Rename.of("synapse.haproxy.config.check.passes", "synapse.haproxy.check_config", Map.of())
+                    .fixed(Map.of("status", "true")),
+            OriginalNames.Rename.of("synapse.haproxy.config.check.failures", "synapse.haproxy.check_config", Map.of())
+                    .fixed(Map.of("status", "false")),
+            OriginalNames.Rename.of("synapse.haproxy.reload.failures", "synapse.haproxy.reload_failed", Map.of())));
+
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> backends = new ConcurrentHashMap<>();
     private Map<String, ServiceState> lastCounted = Map.of();

@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  * @param haproxyServerOptions extra server-line options from the registration, if any
  * @param labels registration labels, empty if none
  * @param origin where this backend came from
+ * @param haproxyServerId the HAProxy server id asked for ({@code haproxy_server_id} of a default server
+ *     or of an entry in the state file), if any
  */
 public record Backend(
         String host,
@@ -26,15 +28,30 @@ public record Backend(
         OptionalInt weight,
         Optional<String> haproxyServerOptions,
         Map<String, String> labels,
-        BackendOrigin origin) {
+        BackendOrigin origin,
+        OptionalInt haproxyServerId) {
 
     public Backend {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(haproxyServerId, "haproxyServerId");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(weight, "weight");
         Objects.requireNonNull(haproxyServerOptions, "haproxyServerOptions");
         Objects.requireNonNull(origin, "origin");
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** A backend that asks for no particular HAProxy server id. */
+    public Backend(
+            String host,
+            int port,
+            String name,
+            OptionalLong id,
+            OptionalInt weight,
+            Optional<String> haproxyServerOptions,
+            Map<String, String> labels,
+            BackendOrigin origin) {
+        this(host, port, name, id, weight, haproxyServerOptions, labels, origin, OptionalInt.empty());
     }
 
     /** A backend as the registry announced it (origin {@link BackendOrigin#REGISTRY}). */
@@ -61,11 +78,16 @@ public record Backend(
     }
 
     public Backend withOrigin(BackendOrigin newOrigin) {
-        return new Backend(host, port, name, id, weight, haproxyServerOptions, labels, newOrigin);
+        return new Backend(host, port, name, id, weight, haproxyServerOptions, labels, newOrigin, haproxyServerId);
     }
 
     public Backend withPort(int newPort) {
-        return new Backend(host, newPort, name, id, weight, haproxyServerOptions, labels, origin);
+        return new Backend(host, newPort, name, id, weight, haproxyServerOptions, labels, origin, haproxyServerId);
+    }
+
+    public Backend withHaproxyServerId(int serverId) {
+        return new Backend(
+                host, port, name, id, weight, haproxyServerOptions, labels, origin, OptionalInt.of(serverId));
     }
 
     /** (host, port, name): two backends with the same key are the same server. */

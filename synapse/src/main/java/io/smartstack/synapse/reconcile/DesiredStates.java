@@ -45,6 +45,7 @@ public final class DesiredStates {
             }
             List<Backend> backends = new ArrayList<>(entry.current);
             if (cache != null) {
+                backends = new ArrayList<>(cache.withServerIds(entry.name(), entry.current));
                 backends.addAll(cache.absent(entry.name(), entry.current, now));
             }
             ServiceState state = new ServiceState(

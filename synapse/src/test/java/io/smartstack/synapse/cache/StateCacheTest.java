@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ch.qos.logback.classic.Level;
 import io.smartstack.synapse.config.StateCacheConfig;
+import io.smartstack.synapse.fakes.LogCapture;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
 import java.nio.file.Files;
@@ -107,5 +109,115 @@ class StateCacheTest {
         cache.retain(Set.of("api"));
         assertEquals(List.of(), cache.remembered("web"));
         assertEquals(1, cache.remembered("api").size());
+    }
+
+    /** What the original Synapse's update_state_file writes (JSON.pretty_generate of its "seen" hash). */
+    private static final String ORIGINAL_STATE_FILE =
+            """
+            {
+              "web": {
+                "i-1_10.0.0.1:8080": {
+                  "timestamp": 1767225600,
+                  "haproxy_server_id": 3,
+                  "name": "i-1",
+                  "host": "10.0.0.1",
+                  "port": 8080,
+                  "id": 17,
+                  "weight": null,
+                  "haproxy_server_options": null,
+                  "labels": {
+                    "az": "us-east-1a"
+                  }
+                },
+                "i-2_10.0.0.2:8080": {
+                  "timestamp": 1767222000,
+                  "haproxy_server_id": 1,
+                  "name": "i-2",
+                  "host": "10.0.0.2",
+                  "port": 8080,
+                  "id": 18,
+                  "weight": 5,
+                  "haproxy_server_options": "backup",
+                  "labels": null
+                },
+                "broken": {
+                  "timestamp": 1767225600,
+                  "host": "10.0.0.3"
+                },
+                "watcher_config_for_generator": {
+                  "haproxy": {
+                    "port": 3213,
+                    "server_options": "check inter 2s"
+                  }
+                }
+              }
+            }
+            """;
+
+    @Test
+    void theOriginalsStateFileSeedsRememberedBackendsWithTheirIdsAndTimestamps() throws Exception {
+        Files.writeString(config().path(), ORIGINAL_STATE_FILE);
+        StateCache cache;
+        try (LogCapture log = new LogCapture(OriginalStateFile.class)) {
+            cache = StateCache.load(config());
+            assertEquals(1, log.count(Level.INFO, "original Synapse's format: remembered 2 backends of 1 services"));
+            assertEquals(1, log.count(Level.WARN, "skipped 1 entries without host and integer port: [web/broken]"));
+        }
+        Instant t1 = Instant.ofEpochSecond(1767225600);
+        Backend first = new Backend(
+                "10.0.0.1",
+                8080,
+                "i-1",
+                OptionalLong.of(17),
+                OptionalInt.empty(),
+                Optional.empty(),
+                Map.of("az", "us-east-1a"),
+                BackendOrigin.STATE_CACHE,
+                OptionalInt.of(3));
+        Backend second = new Backend(
+                "10.0.0.2",
+                8080,
+                "i-2",
+                OptionalLong.of(18),
+                OptionalInt.of(5),
+                Optional.of("backup"),
+                Map.of(),
+                BackendOrigin.STATE_CACHE,
+                OptionalInt.of(1));
+        assertEquals(List.of(), cache.remembered("web"), "the original does not say what was routed to");
+        Instant t2 = Instant.ofEpochSecond(1767222000);
+        assertEquals(List.of(first, second), cache.absent("web", List.of(), t2.plus(TTL)));
+        // i-2 was last seen an hour before i-1: it expires TTL (10 minutes here) after its timestamp
+        assertEquals(List.of(first), cache.absent("web", List.of(), t2.plus(TTL).plusSeconds(1)));
+
+        Backend live = new Backend(
+                "10.0.0.1",
+                8080,
+                "i-1",
+                OptionalLong.of(17),
+                OptionalInt.empty(),
+                Optional.empty(),
+                Map.of("az", "us-east-1a"),
+                BackendOrigin.REGISTRY);
+        assertEquals(List.of(live.withHaproxyServerId(3)), cache.withServerIds("web", List.of(live)));
+
+        cache.record("web", List.of(live), t1.plusSeconds(1));
+        cache.save();
+        StateCache restarted = StateCache.load(config());
+        assertEquals(
+                List.of(live.withHaproxyServerId(3)),
+                restarted.withServerIds("web", List.of(live)),
+                "the asked-for id survives the rewrite in Synapse's own format");
+    }
+
+    @Test
+    void aFileInNeitherFormatIsRefusedWithAWarningNamingIt() throws Exception {
+        Files.writeString(config().path(), "[1, 2]");
+        try (LogCapture log = new LogCapture(StateCache.class)) {
+            StateCache cache = StateCache.load(config());
+            assertEquals(List.of(), cache.absent("web", List.of(), T0));
+            assertEquals(
+                    1, log.count(Level.WARN, "state cache " + config().path() + " is neither in Synapse's format"));
+        }
     }
 }

@@ -32,6 +32,11 @@ public final class ConfigInstaller {
     private final boolean doChecks;
     private final String checkCommand;
 
+    /** Whether each candidate is checked before it is installed. */
+    public boolean checks() {
+        return doChecks;
+    }
+
     /** @param checkCommand shell command; {@code %{file}} is replaced by the candidate's path */
     public ConfigInstaller(Path configFile, Path candidateFile, boolean doChecks, String checkCommand) {
         this.configFile = configFile;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Turns the desired state into a {@link HaproxyModel} (pure). Adds what Synapse needs to the user's
@@ -35,6 +36,7 @@ public final class ModelBuilder {
      * @param runningIds backend name to server name to its id in the running HAProxy
      * @param prometheusExporter whether the HAProxy build has the Prometheus exporter
      * @param version the HAProxy version the config is for; empty = unknown, the current syntax is used
+     * @param warnings receives the server-id requests that could not be honoured, as log-ready sentences
      */
     public record Context(
             HaproxySettings settings,
@@ -42,15 +44,17 @@ public final class ModelBuilder {
             Map<String, Set<Integer>> reservedIds,
             Map<String, Map<String, Integer>> runningIds,
             boolean prometheusExporter,
-            Optional<HaproxyVersion> version) {
+            Optional<HaproxyVersion> version,
+            Consumer<String> warnings) {
         /** A context with no history: nothing remembered, nothing running, the HAProxy version unknown. */
         public static Context fresh(HaproxySettings settings, boolean prometheusExporter) {
             return fresh(settings, prometheusExporter, Optional.empty());
         }
 
+        /** A context with no history for the given HAProxy version; warnings dropped. */
         public static Context fresh(
                 HaproxySettings settings, boolean prometheusExporter, Optional<HaproxyVersion> version) {
-            return new Context(settings, Map.of(), Map.of(), Map.of(), prometheusExporter, version);
+            return new Context(settings, Map.of(), Map.of(), Map.of(), prometheusExporter, version, warning -> {});
         }
     }
 
@@ -83,13 +87,15 @@ public final class ModelBuilder {
     public static ServiceModel service(Context context, ServiceState service, ServiceSettings settings) {
         HaproxySettings global = context.settings();
         String backendName = settings.backendName().orElse(service.name());
-        Map<String, Integer> ids = ServerIds.assign(
+        ServerIds.Assignment assignment = ServerIds.assign(
                 service.backends(),
                 new ServerIds.Sources(
                         context.runningIds().getOrDefault(backendName, Map.of()),
                         context.rememberedIds().getOrDefault(backendName, Map.of()),
                         context.reservedIds().getOrDefault(backendName, Set.of())),
                 global.maxServerId());
+        assignment.warnings().forEach(warning -> context.warnings().accept("backend " + backendName + ": " + warning));
+        Map<String, Integer> ids = assignment.ids();
         boolean cookies = !isTcpMode(global.defaults(), settings.backendLines());
         List<ServerModel> servers = new ArrayList<>();
         for (Backend backend : service.backends()) {
@@ -129,9 +135,13 @@ public final class ModelBuilder {
                 .map(text -> text.replace("%{host}", backend.host())
                         .replace("%{port}", Integer.toString(backend.port()))
                         .replace("%{name}", backend.name() == null ? "" : backend.name()))
+                .map(ServerIds::withoutId)
                 .filter(text -> !text.isBlank())
                 .ifPresent(options::add);
-        backend.haproxyServerOptions().filter(text -> !text.isBlank()).ifPresent(options::add);
+        backend.haproxyServerOptions()
+                .map(ServerIds::withoutId)
+                .filter(text -> !text.isBlank())
+                .ifPresent(options::add);
         OptionalInt weight = useWeights ? backend.weight() : OptionalInt.empty();
         return new ServerModel(
                 name,

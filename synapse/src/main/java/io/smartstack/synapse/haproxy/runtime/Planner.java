@@ -93,8 +93,14 @@ public final class Planner {
         for (ServerModel server : service.servers()) {
             RuntimeServer current = running.get(server.name());
             ServerRef ref = new ServerRef(backend, server.name());
+            if (current != null && current.id() != server.id()) {
+                // HAProxy cannot change a running server's id; the config file has the asked-for one
+                reasons.add(new ReloadReason(
+                        Kind.SERVER_OPTIONS,
+                        "server " + ref + " runs with id " + current.id() + " and should have id " + server.id()));
+            }
             if (current == null) {
-                if (!add(service, server, ref) && !server.disabled()) {
+                if (!add(service, server, ref, running) && !server.disabled()) {
                     awaitingReload.add(server.name());
                 }
             } else if (server.disabled()) {
@@ -126,7 +132,18 @@ public final class Planner {
     }
 
     /** Adds the server at runtime (or once its host name resolves); false when only a reload can add it. */
-    private boolean add(ServiceModel service, ServerModel server, ServerRef ref) {
+    private boolean add(ServiceModel service, ServerModel server, ServerRef ref, Map<String, RuntimeServer> running) {
+        Optional<RuntimeServer> holder = running.values().stream()
+                .filter(other -> other.id() == server.id() && !other.name().equals(server.name()))
+                .findFirst();
+        if (holder.isPresent()) {
+            // HAProxy refuses a second server with the same id; the reload's config has the id once
+            reasons.add(new ReloadReason(
+                    Kind.NEW_SERVER,
+                    "new server " + ref + " has id " + server.id() + ", which running server "
+                            + holder.get().name() + " holds"));
+            return false;
+        }
         if (!options.dynamicServers()) {
             reasons.add(new ReloadReason(Kind.NEW_SERVER, "new server " + ref + " and dynamic servers are off"));
             return false;

@@ -71,7 +71,24 @@ class ServerLinesTest {
                 Map.of(),
                 BackendOrigin.REGISTRY);
         Backend cached = plain.withOrigin(BackendOrigin.STATE_CACHE);
+        Backend idInOptions = new Backend(
+                "10.0.0.1",
+                80,
+                "i-1",
+                OptionalLong.of(42),
+                OptionalInt.empty(),
+                Optional.of("check id 17 backup"),
+                Map.of(),
+                BackendOrigin.REGISTRY,
+                OptionalInt.of(9));
+        Backend askedId = plain.withHaproxyServerId(9);
         return Stream.of(
+                Arguments.of(
+                        "{server_options: 'inter 2s'}",
+                        "",
+                        idInOptions,
+                        "server i-1_10.0.0.1:80 10.0.0.1:80 id 17 cookie i-1_10.0.0.1:80 inter 2s check backup"),
+                Arguments.of("{}", "", askedId, "server i-1_10.0.0.1:80 10.0.0.1:80 id 9 cookie i-1_10.0.0.1:80"),
                 Arguments.of("{}", "", plain, "server i-1_10.0.0.1:80 10.0.0.1:80 id 1 cookie i-1_10.0.0.1:80"),
                 Arguments.of("{}", "", unnamed, "server 10.0.0.1:80 10.0.0.1:80 id 1 cookie 10.0.0.1:80"),
                 Arguments.of("{}", "", withId, "server i-1_10.0.0.1:80 10.0.0.1:80 id 42 cookie i-1_10.0.0.1:80"),

@@ -77,6 +77,39 @@ class PlannerTest {
     }
 
     @Test
+    void aRunningServerWithAnotherIdThanTheModelNeedsAReload() {
+        Plan plan = Planner.plan(
+                runtime(List.of(running("a", 3, 0, 1)), Map.of()),
+                model(true, server("a", 4, false)),
+                DYNAMIC,
+                Map.of(),
+                NOW);
+
+        assertEquals(
+                List.of("server web/a runs with id 3 and should have id 4"),
+                plan.reloadReasons().stream().map(ReloadReason::sentence).toList());
+    }
+
+    @Test
+    void aNewServerWhoseIdARunningServerHoldsWaitsForTheReload() {
+        Plan plan = Planner.plan(
+                runtime(List.of(running("old", 4, 0, 1)), Map.of()),
+                model(true, server("a", 4, false)),
+                DYNAMIC,
+                Map.of(),
+                NOW);
+
+        assertFalse(
+                plan.commands().stream().anyMatch(c -> c instanceof AddServer),
+                plan.commands().toString());
+        assertEquals(
+                List.of(
+                        "new server web/a has id 4, which running server old holds",
+                        "backend web has no server to route to until a reload adds [a]"),
+                plan.reloadReasons().stream().map(ReloadReason::sentence).toList());
+    }
+
+    @Test
     void aServerRegisteredByHostNameIsAddedAtItsResolvedAddressOrWaitsForIt() {
         ServerModel named = new ServerModel(
                 "a_db.example:80",
