@@ -1,5 +1,7 @@
 package io.smartstack.nerve.reporter;
 
+import io.smartstack.common.zookeeper.ServerVersion;
+import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.nerve.config.NodeType;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -14,6 +16,9 @@ import org.apache.zookeeper.data.Stat;
  * Sequential types get a new {@code <prefix><sequence>} node each time; a fixed-path node that already
  * exists is taken over: an ephemeral one of another session is deleted and created again in one
  * transaction (no moment without it), a persistent one gets its data set (as the original does).
+ * Parents are created as persistent nodes. Every call is one ZooKeeper 3.4 implements, except the create
+ * that returns the new node's stat ({@code create2}), used only once the server is known to be 3.5 or
+ * newer ({@link ServerVersions}); until then, and on 3.4, the owner is read with a second call.
  */
 final class RegistrationNodes {
     private final CuratorFramework client;
@@ -31,13 +36,23 @@ final class RegistrationNodes {
     /** Creates the registration for {@code session}; {@code leftovers} are nodes of ours it may replace. */
     OwnedZnodes.Node create(long session, List<String> leftovers) throws Exception {
         try {
-            Stat stat = new Stat();
+            ServerVersion version = ServerVersions.of(client).getNow(ServerVersion.BEFORE_3_5);
+            if (version.hasCreate2()) {
+                Stat stat = new Stat();
+                String path = client.create()
+                        .storingStatIn(stat)
+                        .creatingParentsIfNeeded()
+                        .withMode(type.createMode())
+                        .forPath(prefix, data);
+                return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
+            }
+            // 3.4 has no create2: create, then read the owner. Null: gone already (its session ended).
             String path = client.create()
-                    .storingStatIn(stat)
                     .creatingParentsIfNeeded()
                     .withMode(type.createMode())
                     .forPath(prefix, data);
-            return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
+            Stat stat = client.checkExists().forPath(path);
+            return new OwnedZnodes.Node(path, stat == null ? 0 : stat.getEphemeralOwner());
         } catch (KeeperException.NodeExistsException e) {
             return takeOver();
         }

@@ -1,5 +1,6 @@
 package io.smartstack.nerve.reporter;
 
+import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.common.zookeeper.ZooKeeperSettings;
 import java.time.Duration;
 import java.util.concurrent.Future;
@@ -47,6 +48,7 @@ public final class SharedZooKeeper {
     void start() {
         client.getConnectionStateListenable().addListener((c, newState) -> onStateChange(newState));
         client.start();
+        ServerVersions.of(client); // learnt once connected; registrations pick their calls from it
     }
 
     private synchronized void onStateChange(ConnectionState newState) {
