@@ -5,10 +5,13 @@ import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.nerve.config.NodeType;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -22,12 +25,14 @@ import org.apache.zookeeper.data.Stat;
  */
 final class RegistrationNodes {
     private final CuratorFramework client;
+    private final ACLProvider aclProvider;
     private final String prefix;
     private final byte[] data;
     private final NodeType type;
 
-    RegistrationNodes(CuratorFramework client, String prefix, byte[] data, NodeType type) {
+    RegistrationNodes(CuratorFramework client, ACLProvider aclProvider, String prefix, byte[] data, NodeType type) {
         this.client = client;
+        this.aclProvider = aclProvider;
         this.prefix = prefix;
         this.data = data.clone();
         this.type = type;
@@ -46,11 +51,17 @@ final class RegistrationNodes {
                         .forPath(prefix, data);
                 return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
             }
-            // 3.4 has no create2: create, then read the owner. Null: gone already (its session ended).
-            String path = client.create()
-                    .creatingParentsIfNeeded()
-                    .withMode(type.createMode())
-                    .forPath(prefix, data);
+            // 3.4 has no create2, and every create of Curator's builder is one: the plain create of the
+            // ZooKeeper handle, parents as persistent nodes, then the owner read. Null: gone already.
+            ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+            ZKPaths.mkdirs(zooKeeper, prefix, false, aclProvider, false);
+            String path;
+            try {
+                path = zooKeeper.create(prefix, data, aclProvider.getAclForPath(prefix), type.createMode());
+            } catch (KeeperException.UnimplementedException e) {
+                throw new IllegalStateException(
+                        "ZooKeeper server " + version + " does not implement a plain create", e);
+            }
             Stat stat = client.checkExists().forPath(path);
             return new OwnedZnodes.Node(path, stat == null ? 0 : stat.getEphemeralOwner());
         } catch (KeeperException.NodeExistsException e) {
