@@ -5,17 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smartstack.common.zookeeper.ServerVersion;
+import io.smartstack.common.zookeeper.ServerVersions;
+import io.smartstack.common.zookeeper.ZooKeeperClientFactory;
+import io.smartstack.common.zookeeper.ZooKeeperSettings;
 import io.smartstack.it.support.Stack;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.WebStack;
 import io.smartstack.it.support.ZooKeeperProcess;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -94,6 +100,31 @@ class ZooKeeperServerVersionsTest {
                             .path("zk_connected")
                             .asBoolean())
                     .isTrue();
+        }
+    }
+
+    /**
+     * What the daemons learn from each released server: its exact version from {@code srvr}, and, for a
+     * server that would not answer it, the line from {@code /zookeeper/config} (absent on 3.4).
+     */
+    @ParameterizedTest(name = "ZooKeeper {0}")
+    @ValueSource(strings = {"3.4.14", "3.5.10"})
+    void theVersionOfAReleasedServer(String version) throws Exception {
+        try (Stack stack = Stack.in(temp)) {
+            ZooKeeperProcess zooKeeper = stack.startZooKeeperRelease(version);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", zooKeeper.port());
+            // A server that has bound its port but not loaded its data answers srvr without a version.
+            await().atMost(ROUTED).until(() -> ServerVersions.srvr(server).isPresent());
+            assertThat(ServerVersions.srvr(server)).map(ServerVersion::toString).contains(version);
+            try (CuratorFramework client =
+                    ZooKeeperClientFactory.create(ZooKeeperSettings.of(zooKeeper.connectString()))) {
+                client.start();
+                assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
+                ServerVersion line = ServerVersions.lineOf(client);
+                assertThat(line.toString()).isEqualTo(version.startsWith("3.4.") ? "3.4" : "3.5 or newer");
+                assertThat(line.hasPersistentWatches()).isFalse();
+                assertThat(ServerVersions.of(client).get(20, TimeUnit.SECONDS)).hasToString(version);
+            }
         }
     }
 

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * calls that server implements (a server that gets a request it does not know answers "unimplemented" and
  * drops the connection). Once the client is connected, every server in its connect string is asked with
  * the {@code srvr} four-letter command (whitelisted by default in 3.5 and newer); the lowest version any
- * answers decides, since the client may move to any of them. When none answers (four-letter commands
- * disabled), the {@code /zookeeper/config} node tells 3.4 (absent) from 3.5 and newer (present), and the
+ * answers decides, since the client may move to any of them. When none answers (3.4.10 and newer always
+ * allow {@code srvr}, but a proxy or a TLS-only port may not pass it), the {@code /zookeeper/config} node tells 3.4 (absent) from 3.5 and newer (present), and the
  * version counts as that lower bound. The result is logged once.
  */
 public final class ServerVersions {
@@ -54,7 +54,7 @@ public final class ServerVersions {
                                 "ZooKeeper {} runs server version {}{}",
                                 client.getZookeeperClient().getCurrentConnectionString(),
                                 found,
-                                found.exact() ? "" : " (no server answered srvr: add it to 4lw.commands.whitelist)");
+                                found.exact() ? "" : " (no server answered srvr)");
                         version.complete(found);
                     } catch (InterruptedException | CancellationException e) {
                         version.cancel(false);
@@ -87,10 +87,7 @@ public final class ServerVersions {
                 return answered.get();
             }
             try {
-                client.getZookeeperClient().getZooKeeper().getConfig(false, null);
-                return ServerVersion.AT_LEAST_3_5;
-            } catch (KeeperException.NoNodeException e) {
-                return ServerVersion.BEFORE_3_5;
+                return lineOf(client);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -100,8 +97,22 @@ public final class ServerVersions {
         }
     }
 
+    /**
+     * The lower bound a connected client can learn without {@code srvr}: {@link ServerVersion#BEFORE_3_5}
+     * when the server has no {@code /zookeeper/config} node (3.4), {@link ServerVersion#AT_LEAST_3_5}
+     * otherwise. Read with the handle's own config call, which ignores a chroot in the connect string.
+     */
+    public static ServerVersion lineOf(CuratorFramework client) throws Exception {
+        try {
+            client.getZookeeperClient().getZooKeeper().getConfig(false, null);
+            return ServerVersion.AT_LEAST_3_5;
+        } catch (KeeperException.NoNodeException e) {
+            return ServerVersion.BEFORE_3_5;
+        }
+    }
+
     /** The version one server states in its {@code srvr} answer; empty when it does not answer so. */
-    static Optional<ServerVersion> srvr(InetSocketAddress server) {
+    public static Optional<ServerVersion> srvr(InetSocketAddress server) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(server.getHostString(), server.getPort()), 1000);
             socket.setSoTimeout(2000);

@@ -55,17 +55,18 @@ final class RegistrationNodes {
             // ZooKeeper handle, parents as persistent nodes, then the owner read. Null: gone already.
             ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
             ZKPaths.mkdirs(zooKeeper, prefix, false, aclProvider, false);
-            String path;
-            try {
-                path = zooKeeper.create(prefix, data, aclProvider.getAclForPath(prefix), type.createMode());
-            } catch (KeeperException.UnimplementedException e) {
-                throw new IllegalStateException(
-                        "ZooKeeper server " + version + " does not implement a plain create", e);
-            }
+            String path = zooKeeper.create(prefix, data, aclProvider.getAclForPath(prefix), type.createMode());
             Stat stat = client.checkExists().forPath(path);
             return new OwnedZnodes.Node(path, stat == null ? 0 : stat.getEphemeralOwner());
         } catch (KeeperException.NodeExistsException e) {
             return takeOver();
+        } catch (KeeperException.UnimplementedException e) {
+            // The server dropped the connection too; say which server, not only "unimplemented".
+            ServerVersion known = ServerVersions.of(client).getNow(null);
+            throw new IllegalStateException(
+                    "ZooKeeper server " + (known == null ? "(version not yet known)" : known)
+                            + " does not implement a call Nerve made to register " + prefix,
+                    e);
         }
     }
 

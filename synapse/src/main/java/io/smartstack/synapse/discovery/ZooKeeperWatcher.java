@@ -44,6 +44,7 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     private final Executor events;
     private final Clock clock;
     private final Lifecycle lifecycle;
+    private final java.util.function.Function<ServerVersion, WatchMode> modeChoice;
     private final RegistrationDecoder decoder;
     private final GeneratorConfigData generatorConfigData;
     private final Map<String, Backend> backends = new TreeMap<>();
@@ -60,6 +61,19 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             DiscoverySink sink,
             Executor events,
             Clock clock) {
+        this(service, config, client, sink, events, clock, WatchMode::forServer);
+    }
+
+    /** As the public constructor; {@code modeChoice} picks the watch mode from the server version. */
+    ZooKeeperWatcher(
+            String service,
+            DiscoveryConfig.ZooKeeper config,
+            CuratorFramework client,
+            DiscoverySink sink,
+            Executor events,
+            Clock clock,
+            java.util.function.Function<ServerVersion, WatchMode> modeChoice) {
+        this.modeChoice = modeChoice;
         this.service = service;
         this.config = config;
         this.client = client;
@@ -85,7 +99,7 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     /** Once the server version is known: persistent watches from 3.6 on, ordinary watches before. */
     private synchronized void startCaches(ServerVersion version) {
         try {
-            startCaches(WatchMode.forServer(version), version);
+            startCaches(modeChoice.apply(version), version);
         } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
         }
