@@ -7,6 +7,7 @@ import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.imps.DefaultACLProvider;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
@@ -39,6 +40,14 @@ public final class ZooKeeperClientFactory {
                 .ifPresent(credentials -> builder.authorization("digest", credentials.getBytes(StandardCharsets.UTF_8))
                         .aclProvider(new WriterOnlyAclProvider()));
         return builder.build();
+    }
+
+    /**
+     * The ACLs the clients of {@link #create} give the nodes they create, for a create made on the plain
+     * ZooKeeper handle (ZooKeeper 3.4 servers, which lack the create call Curator's builder makes).
+     */
+    public static ACLProvider aclProvider(ZooKeeperSettings settings) {
+        return settings.digest().isPresent() ? new WriterOnlyAclProvider() : new DefaultACLProvider();
     }
 
     /**

@@ -1,12 +1,17 @@
 package io.smartstack.nerve.reporter;
 
+import io.smartstack.common.zookeeper.ServerVersion;
+import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.nerve.config.NodeType;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -14,15 +19,20 @@ import org.apache.zookeeper.data.Stat;
  * Sequential types get a new {@code <prefix><sequence>} node each time; a fixed-path node that already
  * exists is taken over: an ephemeral one of another session is deleted and created again in one
  * transaction (no moment without it), a persistent one gets its data set (as the original does).
+ * Parents are created as persistent nodes. Every call is one ZooKeeper 3.4 implements, except the create
+ * that returns the new node's stat ({@code create2}), used only once the server is known to be 3.5 or
+ * newer ({@link ServerVersions}); until then, and on 3.4, the owner is read with a second call.
  */
 final class RegistrationNodes {
     private final CuratorFramework client;
+    private final ACLProvider aclProvider;
     private final String prefix;
     private final byte[] data;
     private final NodeType type;
 
-    RegistrationNodes(CuratorFramework client, String prefix, byte[] data, NodeType type) {
+    RegistrationNodes(CuratorFramework client, ACLProvider aclProvider, String prefix, byte[] data, NodeType type) {
         this.client = client;
+        this.aclProvider = aclProvider;
         this.prefix = prefix;
         this.data = data.clone();
         this.type = type;
@@ -31,15 +41,32 @@ final class RegistrationNodes {
     /** Creates the registration for {@code session}; {@code leftovers} are nodes of ours it may replace. */
     OwnedZnodes.Node create(long session, List<String> leftovers) throws Exception {
         try {
-            Stat stat = new Stat();
-            String path = client.create()
-                    .storingStatIn(stat)
-                    .creatingParentsIfNeeded()
-                    .withMode(type.createMode())
-                    .forPath(prefix, data);
-            return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
+            ServerVersion version = ServerVersions.of(client).getNow(ServerVersion.BEFORE_3_5);
+            if (version.hasCreate2()) {
+                Stat stat = new Stat();
+                String path = client.create()
+                        .storingStatIn(stat)
+                        .creatingParentsIfNeeded()
+                        .withMode(type.createMode())
+                        .forPath(prefix, data);
+                return new OwnedZnodes.Node(path, stat.getEphemeralOwner());
+            }
+            // 3.4 has no create2, and every create of Curator's builder is one: the plain create of the
+            // ZooKeeper handle, parents as persistent nodes, then the owner read. Null: gone already.
+            ZooKeeper zooKeeper = client.getZookeeperClient().getZooKeeper();
+            ZKPaths.mkdirs(zooKeeper, prefix, false, aclProvider, false);
+            String path = zooKeeper.create(prefix, data, aclProvider.getAclForPath(prefix), type.createMode());
+            Stat stat = client.checkExists().forPath(path);
+            return new OwnedZnodes.Node(path, stat == null ? 0 : stat.getEphemeralOwner());
         } catch (KeeperException.NodeExistsException e) {
             return takeOver();
+        } catch (KeeperException.UnimplementedException e) {
+            // The server dropped the connection too; say which server, not only "unimplemented".
+            ServerVersion known = ServerVersions.of(client).getNow(null);
+            throw new IllegalStateException(
+                    "ZooKeeper server " + (known == null ? "(version not yet known)" : known)
+                            + " does not implement a call Nerve made to register " + prefix,
+                    e);
         }
     }
 

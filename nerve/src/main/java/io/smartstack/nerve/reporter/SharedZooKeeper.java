@@ -1,5 +1,7 @@
 package io.smartstack.nerve.reporter;
 
+import io.smartstack.common.zookeeper.ServerVersions;
+import io.smartstack.common.zookeeper.ZooKeeperClientFactory;
 import io.smartstack.common.zookeeper.ZooKeeperSettings;
 import java.time.Duration;
 import java.util.concurrent.Future;
@@ -7,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ public final class SharedZooKeeper {
 
     private final ScheduledThreadPoolExecutor writer;
     private final Duration firstReminder;
+    private final ACLProvider aclProvider;
     private volatile ConnectionState state = ConnectionState.LOST;
     private volatile boolean everConnected;
     private long outageStartNanos;
@@ -34,6 +38,7 @@ public final class SharedZooKeeper {
 
     SharedZooKeeper(ZooKeeperSettings settings, CuratorFramework client, int number, Duration firstReminder) {
         this.connectString = settings.connectString();
+        this.aclProvider = ZooKeeperClientFactory.aclProvider(settings);
         this.client = client;
         this.firstReminder = firstReminder;
         this.writer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -44,9 +49,15 @@ public final class SharedZooKeeper {
         writer.setRemoveOnCancelPolicy(true);
     }
 
+    /** The ACLs of the nodes this client creates (for creates on the plain ZooKeeper handle). */
+    ACLProvider aclProvider() {
+        return aclProvider;
+    }
+
     void start() {
         client.getConnectionStateListenable().addListener((c, newState) -> onStateChange(newState));
         client.start();
+        ServerVersions.of(client); // learnt once connected; registrations pick their calls from it
     }
 
     private synchronized void onStateChange(ConnectionState newState) {

@@ -65,7 +65,11 @@ public final class ZooKeeperReporter {
         String prefix = config.path() + "/"
                 + RegistrationCodec.childNamePrefix(registration, registration.name(), config.pathEncoding());
         this.nodes = new RegistrationNodes(
-                zooKeeper.client(), prefix, RegistrationCodec.encode(registration), config.nodeType());
+                zooKeeper.client(),
+                zooKeeper.aclProvider(),
+                prefix,
+                RegistrationCodec.encode(registration),
+                config.nodeType());
         this.maxRepeatedFailures = maxRepeatedFailures;
         this.onFailure = onFailure;
     }

@@ -1,6 +1,8 @@
 package io.smartstack.synapse.discovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smartstack.common.zookeeper.ServerVersion;
+import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.model.Backend;
 import java.time.Clock;
@@ -14,8 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.TreeCache;
+import org.apache.curator.framework.recipes.cache.TreeCacheEvent;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
@@ -35,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * During an outage or after session expiry the backends are kept and read again on reconnection, so
  * the last known backends stay until ZooKeeper itself says otherwise. Events and answers are handled
  * on {@code events} (one thread), in the order ZooKeeper delivered them, never on its event thread.
+ *
+ * <p>That is on ZooKeeper 3.6 and newer. Older servers (3.4, 3.5) have no persistent watches: there the
+ * path is watched with Curator's {@link TreeCache} (ordinary one-time watches set again after each
+ * event). The watch starts once {@link ServerVersions} has learnt the server version, and the chosen
+ * mode is logged per service.
  *
  * <p>With {@code discovery_jitter}, a change soon after the last publication is published after a
  * random delay ({@link DiscoveryJitter}); what changes meanwhile goes out in that one snapshot.
@@ -58,7 +68,9 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     private boolean registrationsLoaded;
     private boolean generatorConfigLoaded;
     private PersistentWatcher registrations;
-    private CuratorCache generatorConfigCache;
+    private Cache generatorConfigCache;
+    private Cache ordinaryRegistrations;
+    private final java.util.function.Function<ServerVersion, WatchMode> modeChoice;
     /** The current load (one per reset of the watch) and how many of its reads are outstanding. */
     private long load;
 
@@ -79,6 +91,18 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         this(service, config, client, sink, new Threads(events, null), clock);
     }
 
+    /** As above; {@code modeChoice} picks the watch mode from the server version. */
+    ZooKeeperWatcher(
+            String service,
+            DiscoveryConfig.ZooKeeper config,
+            CuratorFramework client,
+            DiscoverySink sink,
+            Executor events,
+            Clock clock,
+            java.util.function.Function<ServerVersion, WatchMode> modeChoice) {
+        this(service, config, client, sink, new Threads(events, null), clock, modeChoice);
+    }
+
     ZooKeeperWatcher(
             String service,
             DiscoveryConfig.ZooKeeper config,
@@ -86,9 +110,21 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             DiscoverySink sink,
             Threads threads,
             Clock clock) {
+        this(service, config, client, sink, threads, clock, WatchMode::forServer);
+    }
+
+    ZooKeeperWatcher(
+            String service,
+            DiscoveryConfig.ZooKeeper config,
+            CuratorFramework client,
+            DiscoverySink sink,
+            Threads threads,
+            Clock clock,
+            java.util.function.Function<ServerVersion, WatchMode> modeChoice) {
         if (config.discoveryJitter().isPresent() && threads.timer() == null) {
             throw new IllegalArgumentException("discovery_jitter needs a timer");
         }
+        this.modeChoice = modeChoice;
         this.service = service;
         this.config = config;
         this.client = client;
@@ -105,34 +141,94 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     @Override
     public void start() {
         lifecycle.start();
+        ServerVersions.of(client).thenAcceptAsync(this::startWatching, events).exceptionally(failure -> {
+            if (lifecycle.isStarted()) {
+                LOG.error("service {}: cannot watch {}", service, config.path(), failure);
+            }
+            return null;
+        });
+    }
+
+    /** Once the server version is known: persistent watches from 3.6 on, ordinary watches before. */
+    private synchronized void startWatching(ServerVersion version) {
+        if (!lifecycle.isStarted()) {
+            return;
+        }
+        WatchMode mode = modeChoice.apply(version);
+        LOG.info("service {}: watching {} with {} (ZooKeeper {})", service, config.path(), mode.description, version);
         boolean separateConfigNode = config.generatorConfigPath().isPresent()
                 && !config.generatorConfigPath().get().equals(config.path());
         generatorConfigLoaded = !separateConfigNode;
-        registrations = new PersistentWatcher(client, config.path(), true);
-        registrations.getListenable().addListener(this::watched, events);
-        registrations.getResetListenable().addListener(this::reload, events);
-        if (separateConfigNode) {
-            String path = config.generatorConfigPath().get();
-            generatorConfigCache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
-            generatorConfigCache
-                    .listenable()
-                    .addListener(
-                            CuratorCacheListener.builder()
-                                    .forAll((type, oldData, data) -> {
-                                        generatorConfig = data == null
-                                                ? Optional.empty()
-                                                : generatorConfigData.parse(path, data.getData());
-                                        publish();
-                                    })
-                                    .forInitialized(() -> {
-                                        generatorConfigLoaded = true;
-                                        publish();
-                                    })
-                                    .build(),
-                            events);
-            generatorConfigCache.start();
+        try {
+            if (mode == WatchMode.PERSISTENT) {
+                registrations = new PersistentWatcher(client, config.path(), true);
+                registrations.getListenable().addListener(this::watched, events);
+                registrations.getResetListenable().addListener(this::reload, events);
+            } else {
+                ordinaryRegistrations = mode.cache(client, config.path(), false);
+                ordinaryRegistrations.listen(
+                        CuratorCacheListener.builder()
+                                .forAll(this::registrationEvent)
+                                .forInitialized(() -> {
+                                    registrationsLoaded = true;
+                                    publish();
+                                })
+                                .build(),
+                        events);
+            }
+            if (separateConfigNode) {
+                String path = config.generatorConfigPath().get();
+                generatorConfigCache = mode.cache(client, path, true);
+                generatorConfigCache.listen(
+                        CuratorCacheListener.builder()
+                                .forAll((type, oldData, data) -> {
+                                    generatorConfig = data == null
+                                            ? Optional.empty()
+                                            : generatorConfigData.parse(path, data.getData());
+                                    publish();
+                                })
+                                .forInitialized(() -> {
+                                    generatorConfigLoaded = true;
+                                    publish();
+                                })
+                                .build(),
+                        events);
+                generatorConfigCache.start();
+            }
+            if (registrations != null) {
+                registrations.start();
+            } else {
+                ordinaryRegistrations.start();
+            }
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
         }
-        registrations.start();
+    }
+
+    /** An event of the ordinary-watch cache (ZooKeeper 3.4/3.5), in {@link CuratorCacheListener} terms. */
+    private void registrationEvent(CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
+        ChildData node = data != null ? data : oldData;
+        String path = node.getPath();
+        if (path.equals(config.path())) {
+            if (config.generatorConfigPath().filter(path::equals).isPresent()) {
+                generatorConfig = type == CuratorCacheListener.Type.NODE_DELETED
+                        ? Optional.empty()
+                        : generatorConfigData.parse(path, data.getData());
+                publish();
+            }
+            return;
+        }
+        ZKPaths.PathAndNode parts = ZKPaths.getPathAndNode(path);
+        if (!parts.getPath().equals(config.path())) {
+            return; // deeper than a registration: not ours
+        }
+        String child = parts.getNode();
+        if (type == CuratorCacheListener.Type.NODE_DELETED) {
+            forget(child);
+        } else {
+            registration(path, child, data.getData());
+        }
+        publish();
     }
 
     /** Reads the whole path again (the watch was just set: at start, after a reconnection). */
@@ -328,12 +424,102 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (lifecycle.close()) {
-            registrations.close();
+            if (registrations != null) {
+                registrations.close();
+            }
+            if (ordinaryRegistrations != null) {
+                ordinaryRegistrations.close();
+            }
             if (generatorConfigCache != null) {
                 generatorConfigCache.close();
             }
         }
+    }
+
+    /** How a path is watched; chosen from the server version. */
+    enum WatchMode {
+        /** Curator's {@link CuratorCache}: one persistent recursive watch ({@code addWatch}, ZooKeeper 3.6+). */
+        PERSISTENT("persistent recursive watches"),
+        /** Curator's {@link TreeCache}: a data and a child watch per node, set again after each event. */
+        ORDINARY("ordinary watches");
+
+        final String description;
+
+        WatchMode(String description) {
+            this.description = description;
+        }
+
+        static WatchMode forServer(ServerVersion version) {
+            return version.hasPersistentWatches() ? PERSISTENT : ORDINARY;
+        }
+
+        /** A cache of {@code path} and its children, or of {@code path} alone when {@code singleNode}. */
+        Cache cache(CuratorFramework client, String path, boolean singleNode) {
+            if (this == PERSISTENT) {
+                CuratorCache cache = singleNode
+                        ? CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE)
+                        : CuratorCache.build(client, path);
+                return new Cache() {
+                    @Override
+                    public void listen(CuratorCacheListener listener, Executor executor) {
+                        cache.listenable().addListener(listener, executor);
+                    }
+
+                    @Override
+                    public void start() {
+                        cache.start();
+                    }
+
+                    @Override
+                    public void close() {
+                        cache.close();
+                    }
+                };
+            }
+            // Depth 1: the registrations themselves; anything deeper is not a registration.
+            TreeCache cache = TreeCache.newBuilder(client, path)
+                    .setMaxDepth(singleNode ? 0 : 1)
+                    .build();
+            return new Cache() {
+                @Override
+                public void listen(CuratorCacheListener listener, Executor executor) {
+                    cache.getListenable().addListener((c, event) -> treeEvent(listener, event), executor);
+                }
+
+                @Override
+                public void start() throws Exception {
+                    cache.start();
+                }
+
+                @Override
+                public void close() {
+                    cache.close();
+                }
+            };
+        }
+
+        /** A {@link TreeCache} event as the {@link CuratorCacheListener} call {@link CuratorCache} makes for it. */
+        private static void treeEvent(CuratorCacheListener listener, TreeCacheEvent event) {
+            switch (event.getType()) {
+                case NODE_ADDED -> listener.event(CuratorCacheListener.Type.NODE_CREATED, null, event.getData());
+                case NODE_UPDATED ->
+                    listener.event(CuratorCacheListener.Type.NODE_CHANGED, event.getOldData(), event.getData());
+                case NODE_REMOVED -> listener.event(CuratorCacheListener.Type.NODE_DELETED, event.getData(), null);
+                case INITIALIZED -> listener.initialized();
+                default -> {
+                    // Connection events: the shared client's listener reports those.
+                }
+            }
+        }
+    }
+
+    interface Cache {
+        void listen(CuratorCacheListener listener, Executor executor);
+
+        void start() throws Exception;
+
+        void close();
     }
 }

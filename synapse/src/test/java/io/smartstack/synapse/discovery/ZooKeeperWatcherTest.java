@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smartstack.common.registration.Registration;
 import io.smartstack.common.registration.RegistrationCodec;
 import io.smartstack.common.registration.RegistrationFormat;
+import io.smartstack.common.zookeeper.ServerVersion;
 import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.fakes.LogCapture;
 import io.smartstack.synapse.fakes.RecordingSink;
@@ -66,10 +67,15 @@ class ZooKeeperWatcherTest {
         events.shutdownNow();
     }
 
+    /** The watch mode under test: the one the server's version gives (persistent, on this server). */
+    ZooKeeperWatcher.WatchMode mode(ServerVersion version) {
+        return ZooKeeperWatcher.WatchMode.forServer(version);
+    }
+
     private CuratorFramework watch(String service, DiscoveryConfig.ZooKeeper config) throws Exception {
         clients = new ZooKeeperClients(sink);
         CuratorFramework client = clients.acquire(config.hosts());
-        watcher = new ZooKeeperWatcher(service, config, client, sink, events, Clock.systemUTC());
+        watcher = new ZooKeeperWatcher(service, config, client, sink, events, Clock.systemUTC(), this::mode);
         watcher.start();
         return client;
     }
