@@ -135,7 +135,11 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         }
         sink.discovered(
                 service,
-                new DiscoverySnapshot(java.util.List.copyOf(backends.values()), generatorConfig, clock.instant()));
+                new DiscoverySnapshot(
+                        java.util.List.copyOf(backends.values()),
+                        generatorConfig,
+                        clock.instant(),
+                        decoder.rejected()));
     }
 
     @Override
