@@ -47,6 +47,7 @@ final class RuntimeSync {
     private final Refusals refusals = new Refusals();
     private final Map<String, String> unreachable = new LinkedHashMap<>();
     private Boolean dynamicServers;
+    private Quarantine quarantine;
 
     RuntimeSync(
             HaproxySettings settings,
@@ -60,6 +61,11 @@ final class RuntimeSync {
         this.resolver = resolver;
         this.metrics = metrics;
         this.dynamicServers = settings.runtime().dynamicServers().orElse(null);
+    }
+
+    /** Where a server whose {@code add server} HAProxy refuses is put (left out of later passes). */
+    void quarantineRefusedAdds(Quarantine quarantine) {
+        this.quarantine = quarantine;
     }
 
     boolean dynamicServers() {
@@ -153,6 +159,11 @@ final class RuntimeSync {
         if (outcome instanceof CommandOutcome.Refused refused) {
             metrics.commandSent();
             metrics.commandFailed();
+            if (command instanceof RuntimeCommand.AddServer add && quarantine != null) {
+                quarantine.refusedAdd(add.backend(), add.server(), refused.answer());
+                refusals.accepted(ref(command)); // not retried: the next pass leaves the server out
+                return Optional.of(Duration.ZERO);
+            }
             switch (refusals.refused(ref(command), refused.answer(), now)) {
                 case FIRST ->
                     LOG.warn(

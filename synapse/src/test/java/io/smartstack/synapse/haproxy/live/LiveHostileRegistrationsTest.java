@@ -104,6 +104,10 @@ class LiveHostileRegistrationsTest {
         hostile.put("spaced_name", "{\"host\":\"127.0.0.1\",\"port\":" + a + ",\"name\":\"x disabled backup\"}");
         hostile.put("port_zero", "{\"host\":\"127.0.0.1\",\"port\":0,\"name\":\"zero\"}");
         hostile.put("control", "{\"host\":\"127.0.0.1\",\"port\":" + a + ",\"name\":\"ctl\\u0000\\u0007\"}");
+        hostile.put(
+                "unknown_option",
+                "{\"host\":\"127.0.0.1\",\"port\":" + a + ",\"name\":\"bogus\","
+                        + "\"haproxy_server_options\":\"no_such_keyword 1\"}");
         hostile.put("not_json", "listen injected3\n bind 127.0.0.1:" + injectedPort + "\n");
         for (Map.Entry<String, String> entry : hostile.entrySet()) {
             write(WEB + "/" + entry.getKey(), entry.getValue());
@@ -123,6 +127,7 @@ class LiveHostileRegistrationsTest {
         assertFalse(config.contains("injected"), config);
         assertFalse(config.contains(String.valueOf(injectedPort)), config);
         assertFalse(config.contains("disabled backup"), config);
+        assertFalse(config.contains("no_such_keyword"), config);
         String stat = haproxy.runtime("show stat");
         assertFalse(stat.contains("injected"), stat);
         assertEquals(
@@ -148,6 +153,7 @@ class LiveHostileRegistrationsTest {
                         WEB + "/port_zero", "port",
                         WEB + "/control", "name",
                         WEB + "/not_json", "not_json",
+                        "web/bogus_127.0.0.1:" + a, "haproxy",
                         WEB + "/oversized", "too_large"),
                 reasons,
                 web.toString());
@@ -167,6 +173,23 @@ class LiveHostileRegistrationsTest {
         assertEquals(1.0, rejectedCount("server_options"));
         assertEquals(1.0, rejectedCount("port"));
         assertEquals(2.0, rejectedCount("name"));
+        assertEquals(1.0, rejectedCount("haproxy"));
+
+        // Through the runtime API: HAProxy refuses 'add server'; the server is left out and reported.
+        write(
+                WEB + "/late_bogus",
+                "{\"host\":\"127.0.0.1\",\"port\":" + b
+                        + ",\"name\":\"late\",\"haproxy_server_options\":\"another_bad_keyword\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> rejectedCount("haproxy") == 2.0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> service("web").toString().contains("web/late_127.0.0.1:" + b));
+        assertFalse(haproxy.runtime("show stat").contains("late_"));
+        assertFalse(haproxy.installedConfig().contains("another_bad_keyword"));
+        write(API + "/good_a", "{\"host\":\"127.0.0.1\",\"port\":" + a + ",\"name\":\"a\"}");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Traffic.send(apiPort, 9).keySet().equals(Set.of("a", "b", "c")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> haproxy.installedConfig().contains("server a_127.0.0.1:" + a));
         assertEquals(Set.of("a"), Traffic.send(webPort, 6).keySet());
 
         // A new reason is counted and listed again; the good backend still serves.
@@ -177,6 +200,10 @@ class LiveHostileRegistrationsTest {
         assertEquals(1.0, rejectedCount("port"));
 
         // Every registration of a service rejected: the service keeps the backends it has.
+        writer.delete(WEB + "/unknown_option", -1);
+        writer.delete(WEB + "/late_bogus", -1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !service("web").toString().contains("bogus_127.0.0.1"));
         writer.setData(WEB + "/good_a", "{\"host\":\"127.0.0.1\",\"port\":70000}".getBytes(StandardCharsets.UTF_8), -1);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> service("web").get("selection").asText().equals("rejected_registrations"));
