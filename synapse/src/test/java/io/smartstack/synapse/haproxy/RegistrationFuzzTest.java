@@ -180,6 +180,7 @@ class RegistrationFuzzTest {
     Arbitrary<Map<String, Object>> registrations() {
         Arbitrary<Object> host = Arbitraries.oneOf(
                 Arbitraries.of("127.0.0.1", "10.0.0.1", "::1", "fe80::1", "web-1.example.com", "a", "300.1.1.1", ""),
+                Arbitraries.of("127.0.0.1", "10.0.0.1", "::1", "web-1.example.com"),
                 Arbitraries.strings().ofMaxLength(30).map(s -> (Object) s),
                 Arbitraries.strings()
                         .alpha()
@@ -189,6 +190,8 @@ class RegistrationFuzzTest {
                         .ofMaxLength(20)
                         .map(s -> (Object) s));
         Arbitrary<Object> port = Arbitraries.oneOf(
+                Arbitraries.integers().between(1, 65535).map(p -> (Object) p),
+                Arbitraries.integers().between(1, 65535).map(p -> (Object) p),
                 Arbitraries.integers().between(-5, 70000).map(p -> (Object) p),
                 Arbitraries.strings().numeric().ofMaxLength(6).map(s -> (Object) s),
                 Arbitraries.of((Object) "x", 1.5, true));
