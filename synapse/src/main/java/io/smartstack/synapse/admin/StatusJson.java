@@ -1,5 +1,6 @@
 package io.smartstack.synapse.admin;
 
+import io.smartstack.synapse.discovery.RejectedRegistration;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
 import io.smartstack.synapse.reconcile.SynapseStatus;
@@ -100,8 +101,24 @@ public final class StatusJson {
             backends.add(entry);
         }
         node.put("backends", backends);
+        List<Object> rejected = new ArrayList<>();
+        service.rejected().forEach(r -> rejected.add(rejected(r)));
+        views.values().forEach(view -> {
+            if (view.get("rejected") instanceof List<?> refusedByGenerator) {
+                rejected.addAll(refusedByGenerator);
+            }
+        });
+        node.put("rejected", rejected);
         views.forEach(node::put);
         return node;
+    }
+
+    private static Map<String, Object> rejected(RejectedRegistration rejected) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("path", rejected.path());
+        entry.put("reason", rejected.reason());
+        entry.put("detail", rejected.detail());
+        return entry;
     }
 
     /** The entry for {@code serverName} in a {@code servers} map keyed by server name, or list of maps with a {@code name}. */

@@ -20,6 +20,7 @@ final class StatusPage {
                 .append("margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
                 .append("th{background:#eee}.registry,.up{background:#d4f7d4}.default_servers{background:#d6e8ff}")
                 .append(".previous_backends,.drain{background:#fff1c2}.state_cache,.maint{background:#e4e4e4}")
+                .append(".rejected{background:#ffd6d6}")
                 .append(".down,.lost{background:#ffd0d0}.connected{background:#d4f7d4}")
                 .append(".not-ready{background:#ffd0d0;padding:.5em 1em;border:1px solid #c00}</style></head><body>")
                 .append("<h1>Synapse</h1><p>ready: ")
@@ -86,6 +87,21 @@ final class StatusPage {
                     .append("</td></tr>");
         }
         html.append("</table>");
+        List<Map<String, Object>> rejected = (List<Map<String, Object>>) service.getOrDefault("rejected", List.of());
+        if (!rejected.isEmpty()) {
+            html.append("<table class=\"rejected\"><tr><th>rejected registration</th><th>reason</th>")
+                    .append("<th>detail</th></tr>");
+            for (Map<String, Object> entry : rejected) {
+                html.append("<tr class=\"rejected\"><td>")
+                        .append(escape(String.valueOf(entry.get("path"))))
+                        .append("</td><td>")
+                        .append(escape(String.valueOf(entry.get("reason"))))
+                        .append("</td><td>")
+                        .append(escape(String.valueOf(entry.get("detail"))))
+                        .append("</td></tr>");
+            }
+            html.append("</table>");
+        }
     }
 
     /** The reasons {@code /healthz} answers 503, when there are any. */

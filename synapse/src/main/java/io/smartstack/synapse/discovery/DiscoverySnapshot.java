@@ -14,11 +14,22 @@ import java.util.Optional;
  * @param backends the registered backends (origin {@code REGISTRY}), in registry order
  * @param generatorConfig the registry's per-generator config (generator name to section), if any
  * @param observedAt when the registry change that produced this snapshot was observed
+ * @param rejected the registrations seen but not used (they broke a rule), sorted by path
  */
-public record DiscoverySnapshot(List<Backend> backends, Optional<JsonNode> generatorConfig, Instant observedAt) {
+public record DiscoverySnapshot(
+        List<Backend> backends,
+        Optional<JsonNode> generatorConfig,
+        Instant observedAt,
+        List<RejectedRegistration> rejected) {
     public DiscoverySnapshot {
         backends = List.copyOf(backends);
         Objects.requireNonNull(generatorConfig, "generatorConfig");
         Objects.requireNonNull(observedAt, "observedAt");
+        rejected = List.copyOf(rejected);
+    }
+
+    /** A snapshot without rejected registrations. */
+    public DiscoverySnapshot(List<Backend> backends, Optional<JsonNode> generatorConfig, Instant observedAt) {
+        this(backends, generatorConfig, observedAt, List.of());
     }
 }

@@ -4,16 +4,20 @@ import io.smartstack.common.registration.DecodeResult;
 import io.smartstack.common.registration.RegistrationCodec;
 import io.smartstack.common.registration.RegistrationFormat;
 import io.smartstack.synapse.model.Backend;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns registration znodes into backends. A {@code base64_} child name is decoded from the name
  * alone (nerve format); otherwise the data is decoded. A znode that is not a usable registration is
- * skipped with one warning, repeated only if it turns bad again after being good or removed. Not
+ * skipped with one warning, repeated only if its reason changes or it turns bad again after being good
+ * or removed; it is listed in {@link #rejected()} while it stays bad. Not
  * thread-safe: one decoder per watcher, used from one thread.
  */
 final class RegistrationDecoder {
@@ -21,7 +25,8 @@ final class RegistrationDecoder {
 
     private final String service;
     private final RegistrationFormat format;
-    private final Set<String> warned = new HashSet<>();
+    /** Child name to why it is not used, for every child currently rejected. */
+    private final Map<String, RejectedRegistration> rejected = new HashMap<>();
 
     RegistrationDecoder(String service, RegistrationFormat format) {
         this.service = service;
@@ -42,17 +47,32 @@ final class RegistrationDecoder {
                         .orElseGet(() -> RegistrationCodec.decode(childName, data, format))
                 : RegistrationCodec.decode(childName, data, format);
         if (result instanceof DecodeResult.Decoded decoded) {
-            warned.remove(childName);
+            rejected.remove(childName);
             return Optional.of(Backend.registered(decoded.registration(), decoded.id()));
         }
-        if (warned.add(childName)) {
-            log.warn("service {}: skipping znode {}: {}", service, path, ((DecodeResult.Rejected) result).reason());
+        DecodeResult.Rejected refusal = (DecodeResult.Rejected) result;
+        RejectedRegistration now = new RejectedRegistration(path, refusal.kind().label(), refusal.reason());
+        RejectedRegistration before = rejected.put(childName, now);
+        if (!now.equals(before)) {
+            log.warn("service {}: skipping znode {} ({}): {}", service, path, now.reason(), now.detail());
         }
         return Optional.empty();
     }
 
     /** Forgets a removed child, so a later bad znode of the same name is reported again. */
     void removed(String childName) {
-        warned.remove(childName);
+        rejected.remove(childName);
+    }
+
+    /** Forgets every child not in {@code present} (a poll no longer lists them). */
+    void retain(Collection<String> present) {
+        rejected.keySet().retainAll(present);
+    }
+
+    /** The children currently rejected, sorted by path. */
+    List<RejectedRegistration> rejected() {
+        return rejected.values().stream()
+                .sorted(Comparator.comparing(RejectedRegistration::path))
+                .toList();
     }
 }

@@ -38,6 +38,7 @@ final class ZooKeeperPollWatcher implements DiscoveryWatcher {
     private final GeneratorConfigData generatorConfigData;
     private List<Backend> lastBackends;
     private Optional<JsonNode> lastGeneratorConfig = Optional.empty();
+    private List<RejectedRegistration> lastRejected = List.of();
     private boolean failing;
     private ScheduledFuture<?> task;
 
@@ -116,6 +117,8 @@ final class ZooKeeperPollWatcher implements DiscoveryWatcher {
             }
             decoder.decode(path, child, data).ifPresent(backends::add);
         }
+        decoder.retain(children);
+        List<RejectedRegistration> rejected = decoder.rejected();
         Optional<JsonNode> generatorConfig = Optional.empty();
         if (config.generatorConfigPath().isPresent()) {
             String path = config.generatorConfigPath().get();
@@ -125,10 +128,13 @@ final class ZooKeeperPollWatcher implements DiscoveryWatcher {
                 generatorConfig = Optional.empty();
             }
         }
-        if (!backends.equals(lastBackends) || !generatorConfig.equals(lastGeneratorConfig)) {
+        if (!backends.equals(lastBackends)
+                || !generatorConfig.equals(lastGeneratorConfig)
+                || !rejected.equals(lastRejected)) {
             lastBackends = List.copyOf(backends);
             lastGeneratorConfig = generatorConfig;
-            sink.discovered(service, new DiscoverySnapshot(backends, generatorConfig, clock.instant()));
+            lastRejected = rejected;
+            sink.discovered(service, new DiscoverySnapshot(backends, generatorConfig, clock.instant(), rejected));
         }
     }
 

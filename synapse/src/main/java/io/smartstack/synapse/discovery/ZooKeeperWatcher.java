@@ -420,7 +420,11 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         jitter.ifPresent(j -> j.published(clock.instant()));
         sink.discovered(
                 service,
-                new DiscoverySnapshot(java.util.List.copyOf(backends.values()), generatorConfig, clock.instant()));
+                new DiscoverySnapshot(
+                        java.util.List.copyOf(backends.values()),
+                        generatorConfig,
+                        clock.instant(),
+                        decoder.rejected()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.smartstack.synapse.haproxy;
 import io.smartstack.synapse.haproxy.process.ConfigInstaller;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,9 +60,18 @@ final class ConfigWriter implements AutoCloseable {
     private volatile String lastInstallFailure = "";
     private volatile ScheduledFuture<?> retry;
 
-    ConfigWriter(ConfigInstaller installer, HaproxyMetrics metrics) {
+    private final Quarantine quarantine;
+    private final Runnable isolated;
+
+    /**
+     * @param quarantine where server lines the check names are put, so the rest installs
+     * @param isolated called (on the writer thread) after a text was installed without such lines
+     */
+    ConfigWriter(ConfigInstaller installer, HaproxyMetrics metrics, Quarantine quarantine, Runnable isolated) {
         this.installer = installer;
         this.metrics = metrics;
+        this.quarantine = quarantine;
+        this.isolated = isolated;
     }
 
     CompletableFuture<Outcome> submit(String text) {
@@ -139,6 +149,23 @@ final class ConfigWriter implements AutoCloseable {
         }
         try {
             ConfigInstaller.Result result = installer.install(text);
+            String candidate = text;
+            boolean removed = false;
+            for (int round = 0;
+                    round < Quarantine.MAX_ROUNDS && result.outcome() == ConfigInstaller.Outcome.CHECK_FAILED;
+                    round++) {
+                Optional<String> without = quarantine.isolate(candidate, result.detail());
+                if (without.isEmpty()) {
+                    break;
+                }
+                metrics.checkFailed();
+                candidate = without.get();
+                removed = true;
+                result = installer.install(candidate);
+            }
+            if (removed && result.outcome() != ConfigInstaller.Outcome.CHECK_FAILED) {
+                isolated.run();
+            }
             if (result.outcome() == ConfigInstaller.Outcome.CHECK_FAILED) {
                 metrics.checkFailed();
                 lastFailedText = text;

@@ -24,6 +24,15 @@ final class HaproxyMetrics {
     private final MultiGauge servers;
     private final java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** A server HAProxy refused, counted with the core's {@code synapse_registrations_rejected_total}. */
+    void rejectedRegistration(String service, String reason) {
+        Counter.builder("synapse.registrations.rejected")
+                .description("Registrations not used because they break a rule or HAProxy refused them")
+                .tags("service", service, "reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     HaproxyMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.commandsSent = Counter.builder("synapse.haproxy.runtime.commands")

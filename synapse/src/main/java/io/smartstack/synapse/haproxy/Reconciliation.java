@@ -54,6 +54,7 @@ final class Reconciliation {
     private final Reloads reloads;
     private final HostResolver resolver;
     private final RuntimeSync runtimeSync;
+    private final Quarantine quarantine;
     private DesiredState lastDesired;
     private HaproxyModel lastModel;
     private Lazy baseline;
@@ -80,12 +81,14 @@ final class Reconciliation {
                 ? Optional.of(new ConfigInstaller(
                         files.configFile(), files.candidateFile(), files.doChecks(), files.checkCommand()))
                 : Optional.empty();
-        this.writer = installer.map(it -> new ConfigWriter(it, metrics));
+        this.quarantine = new Quarantine(metrics);
+        this.writer = installer.map(it -> new ConfigWriter(it, metrics, quarantine, this::resolved));
         this.runtime = runtime;
         this.supervisor = new Supervisor(settings, metrics, clock);
         this.models = new DesiredModels(settings);
         this.resolver = new HostResolver(clock, RESOLVE_REFRESH, RESOLVE_RETRY, this::resolved);
         this.runtimeSync = new RuntimeSync(settings, clock, runtime, resolver, metrics);
+        runtimeSync.quarantineRefusedAdds(quarantine);
         this.reloads =
                 new Reloads(settings, metrics, clock, executor, supervisor.managed(), runtime, this::afterReload);
     }
@@ -252,6 +255,9 @@ final class Reconciliation {
             lastDesired = desired;
             return true;
         }
+        if (!quarantine.isEmpty()) {
+            return false; // servers HAProxy refused are left out by the whole pass
+        }
         Map<String, String> backendOf = new LinkedHashMap<>();
         for (String name : names) {
             backendOf.put(name, models.backendName(desired.services().get(name)));
@@ -376,7 +382,8 @@ final class Reconciliation {
             // the first pass after a start: ids of the config HAProxy last ran with stay the same
             models.rememberInstalled(before);
         }
-        HaproxyModel model = models.build(desired, states.values().stream().findFirst());
+        HaproxyModel model =
+                quarantine.apply(models.build(desired, states.values().stream().findFirst()));
         String text = renderer.render(model);
         lastModel = model;
         if (!running) {
@@ -476,6 +483,11 @@ final class Reconciliation {
                 .orElse(true);
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castView(Map<?, ?> view) {
+        return (Map<String, Object>) view;
+    }
+
     /** A finished host-name lookup: a pass adds the servers that waited for it. */
     private void resolved() {
         try {
@@ -538,6 +550,17 @@ final class Reconciliation {
         }
         Map<String, Object> services = lastModel == null ? Map.of() : StatusView.services(lastModel, running);
         ZoneStatus.addTo(services, models.zones());
+        if (!quarantine.isEmpty()) {
+            services = new java.util.LinkedHashMap<>(services);
+            for (Map.Entry<String, List<Map<String, Object>>> entry :
+                    quarantine.byService().entrySet()) {
+                Map<String, Object> view = services.get(entry.getKey()) instanceof Map<?, ?> existing
+                        ? new java.util.LinkedHashMap<>(castView(existing))
+                        : new java.util.LinkedHashMap<>();
+                view.put("rejected", entry.getValue());
+                services.put(entry.getKey(), view);
+            }
+        }
         status.put("services", services);
         if (running.isPresent()) {
             metrics.serverStates(StatusView.countByState(services));

@@ -53,6 +53,8 @@ final class RuntimeSync {
     /** A command of the last run reached a stopping process (a reload happened meanwhile). */
     private boolean sawStale;
 
+    private Quarantine quarantine;
+
     RuntimeSync(
             HaproxySettings settings,
             Clock clock,
@@ -65,6 +67,11 @@ final class RuntimeSync {
         this.resolver = resolver;
         this.metrics = metrics;
         this.dynamicServers = settings.runtime().dynamicServers().orElse(null);
+    }
+
+    /** Where a server whose {@code add server} HAProxy refuses is put (left out of later passes). */
+    void quarantineRefusedAdds(Quarantine quarantine) {
+        this.quarantine = quarantine;
     }
 
     boolean dynamicServers() {
@@ -229,6 +236,11 @@ final class RuntimeSync {
         if (outcome instanceof CommandOutcome.Refused refused) {
             metrics.commandSent();
             metrics.commandFailed();
+            if (command instanceof RuntimeCommand.AddServer add && quarantine != null) {
+                quarantine.refusedAdd(add.backend(), add.server(), refused.answer());
+                refusals.accepted(ref(command)); // not retried: the next pass leaves the server out
+                return Optional.of(Duration.ZERO);
+            }
             Refusals.Verdict verdict = refusals.refused(ref(command), refused.answer(), now);
             boolean expected = closingConnections(command, refused.answer());
             if (expected && verdict != Refusals.Verdict.GIVEN_UP) {

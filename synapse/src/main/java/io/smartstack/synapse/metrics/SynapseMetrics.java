@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The core's meters: {@code synapse_backends{service,origin}}, {@code synapse_registry_events_total{service}},
  * {@code synapse_propagation_seconds} (registry change observed to every generator applied),
- * {@code synapse_applies_total} and {@code synapse_registry_connected{registry}}.
+ * {@code synapse_applies_total}, {@code synapse_registry_connected{registry}} and
+ * {@code synapse_registrations_rejected_total{service,reason}} (each registration counted once per reason it
+ * is rejected for, not per event).
  */
 public final class SynapseMetrics {
     /**
@@ -63,6 +65,14 @@ public final class SynapseMetrics {
         Counter.builder("synapse.registry.events")
                 .description("Snapshots received from discovery")
                 .tag("service", service)
+                .register(registry)
+                .increment();
+    }
+
+    public void rejected(String service, String reason) {
+        Counter.builder("synapse.registrations.rejected")
+                .description("Registrations not used because they break a rule or HAProxy refused them")
+                .tags(Tags.of("service", service, "reason", reason))
                 .register(registry)
                 .increment();
     }

@@ -129,7 +129,8 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
                 (older, newer) -> new DiscoverySnapshot(
                         newer.backends(),
                         newer.generatorConfig(),
-                        older.observedAt().isBefore(newer.observedAt()) ? older.observedAt() : newer.observedAt()));
+                        older.observedAt().isBefore(newer.observedAt()) ? older.observedAt() : newer.observedAt(),
+                        newer.rejected()));
         if (drainScheduled.compareAndSet(false, true) && !closed.get()) {
             submit(() -> safely(this::drain));
         }
@@ -210,13 +211,14 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
                 continue;
             }
             metrics.registryEvent(service);
+            entry.rejected(snapshot.rejected()).forEach(r -> metrics.rejected(service, r.reason()));
             entry.last = Optional.of(snapshot);
             entry.dirty = true;
             entry.quiet = !ready;
             if (entry.pendingSince.isEmpty()) {
                 entry.pendingSince = Optional.of(snapshot.observedAt());
             }
-            entry.select(snapshot.backends(), now);
+            entry.select(snapshot.backends(), !snapshot.rejected().isEmpty(), now);
         }
         reconcile();
     }

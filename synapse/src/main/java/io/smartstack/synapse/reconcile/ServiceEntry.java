@@ -3,6 +3,7 @@ package io.smartstack.synapse.reconcile;
 import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.config.ServiceConfig;
 import io.smartstack.synapse.discovery.DiscoverySnapshot;
+import io.smartstack.synapse.discovery.RejectedRegistration;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.ServiceState;
 import io.smartstack.synapse.selection.BackendSelection;
@@ -34,6 +35,8 @@ final class ServiceEntry {
     boolean dirty = true;
     /** While Synapse starts, backends added are logged at DEBUG and summed up in one line. */
     boolean quiet;
+    /** The registrations discovery saw but did not use, from the latest snapshot. */
+    List<RejectedRegistration> rejected = List.of();
 
     ServiceEntry(ServiceConfig config, List<Backend> initial) {
         this.config = config;
@@ -44,8 +47,36 @@ final class ServiceEntry {
         return config.name();
     }
 
-    /** Runs backend selection on what discovery reports; logs one line per backend added or removed. */
+    /**
+     * Records the latest rejected registrations; returns those not rejected (for the same reason) in the
+     * previous snapshot, to be counted once.
+     */
+    List<RejectedRegistration> rejected(List<RejectedRegistration> latest) {
+        Set<RejectedRegistration> before = Set.copyOf(rejected);
+        rejected = List.copyOf(latest);
+        return latest.stream().filter(r -> !before.contains(r)).toList();
+    }
+
     void select(List<Backend> discovered, Instant now) {
+        select(discovered, false, now);
+    }
+
+    /**
+     * Runs backend selection on what discovery reports; logs one line per backend added or removed. When
+     * every registration discovery saw was rejected, the service keeps its backends: a rejected
+     * registration never empties a service.
+     */
+    void select(List<Backend> discovered, boolean someRejected, Instant now) {
+        if (discovered.isEmpty() && someRejected && !current.isEmpty()) {
+            if (!selection.equals("rejected_registrations")) {
+                log.warn(
+                        "service {}: every registration is rejected; keeping the {} current backends",
+                        name(),
+                        current.size());
+            }
+            selection = "rejected_registrations";
+            return;
+        }
         Selection result = BackendSelection.select(discovered, current, config.rules());
         String rule = result.reason().name().toLowerCase(Locale.ROOT);
         if (!rule.equals(selection) && result.reason() != Selection.Reason.DISCOVERED) {

@@ -27,7 +27,12 @@ final class StatusBuilder {
                     .map(ServiceState::backends)
                     .orElse(entry.current);
             result.add(new SynapseStatus.ServiceStatus(
-                    entry.name(), entry.config.discovery().method(), backends, entry.selection, entry.lastChange));
+                    entry.name(),
+                    entry.config.discovery().method(),
+                    backends,
+                    entry.selection,
+                    entry.lastChange,
+                    entry.rejected));
         }
         Optional<Instant> lastChange = services.stream()
                 .map(e -> e.lastChange)

@@ -1,5 +1,6 @@
 package io.smartstack.synapse.reconcile;
 
+import io.smartstack.synapse.discovery.RejectedRegistration;
 import io.smartstack.synapse.model.Backend;
 import java.time.Instant;
 import java.util.List;
@@ -36,11 +37,23 @@ public record SynapseStatus(
      * @param selection the selection rule that produced the list: discovered, default_servers,
      *     previous_backends, empty, or waiting (no discovery result yet)
      * @param lastChange when this service's backends last changed
+     * @param rejected registrations discovery saw but Synapse does not use, with the reason
      */
     public record ServiceStatus(
-            String name, String discovery, List<Backend> backends, String selection, Optional<Instant> lastChange) {
+            String name,
+            String discovery,
+            List<Backend> backends,
+            String selection,
+            Optional<Instant> lastChange,
+            List<RejectedRegistration> rejected) {
         public ServiceStatus {
             backends = List.copyOf(backends);
+            rejected = List.copyOf(rejected);
+        }
+
+        public ServiceStatus(
+                String name, String discovery, List<Backend> backends, String selection, Optional<Instant> lastChange) {
+            this(name, discovery, backends, selection, lastChange, List.of());
         }
     }
 
