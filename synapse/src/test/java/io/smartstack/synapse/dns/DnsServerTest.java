@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,23 +158,10 @@ class DnsServerTest {
     }
 
     private static List<String> data(Message message, int section) {
-        return message.getSection(section).stream()
-                .filter(r -> r.getType() != Type.OPT)
-                .map(Record::rdataToString)
-                .toList();
+        return DnsQueries.rdata(message, section);
     }
 
     private List<String> dig(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of("dig", "@127.0.0.1", "-p", Integer.toString(generator.port()), "+time=2", "+tries=1"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return output.lines().filter(line -> !line.isBlank()).toList();
-        } finally {
-            process.destroyForcibly();
-        }
+        return DnsQueries.dig(generator.port(), arguments);
     }
 }

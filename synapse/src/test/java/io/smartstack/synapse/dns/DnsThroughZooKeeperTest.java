@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -243,24 +241,11 @@ class DnsThroughZooKeeperTest {
     }
 
     private static List<String> rdata(Message message, int section) {
-        return message.getSection(section).stream()
-                .filter(record -> record.getType() != Type.OPT)
-                .map(Record::rdataToString)
-                .toList();
+        return DnsQueries.rdata(message, section);
     }
 
     private List<String> dig(String... arguments) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(dnsPort), "+time=2", "+tries=1"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return output.lines().filter(line -> !line.isBlank()).toList();
-        } finally {
-            process.destroyForcibly();
-        }
+        return DnsQueries.dig(dnsPort, arguments);
     }
 
     private String get(String path) throws Exception {
