@@ -53,7 +53,7 @@ final class SynapseProcess implements AutoCloseable {
                     .append("\"], path: ")
                     .append(BenchDiscovery.path(service))
                     .append("}\n    haproxy: {port: ")
-                    .append(FreePorts.next())
+                    .append(FreePorts.nextOutsideEphemeralRange())
                     .append(", server_options: \"\", listen: [\"mode http\"]}\n");
         }
         return yaml + haproxy.settingsYaml() + "admin: {bind: 127.0.0.1, port: 0}\n";
