@@ -7,6 +7,8 @@ import io.smartstack.synapse.config.DiscoveryConfig;
 import io.smartstack.synapse.model.Backend;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,6 +26,8 @@ import org.apache.curator.framework.recipes.cache.TreeCacheEvent;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a registration path with one persistent recursive watch (Curator's {@link
  * PersistentWatcher}): a change costs one read of the changed znode, not a list plus a read per
- * child. The load (at start and after every reconnection) lists the path once and reads each child
- * once, all asynchronously: one request per registration, where a recursive cache would also list
- * every registration's (empty) children. Keeps the decoded backends by child name, updated per
- * event, and publishes a whole snapshot after each event once the load is complete.
+ * child. The load (at start and after every reconnection) lists the path once and reads the children
+ * {@value #READS_PER_REQUEST} at a time with one multi-read request each (ZooKeeper 3.6+, as these
+ * watches are), all asynchronously, where a recursive cache would read each one with its own request
+ * and also list every registration's (empty) children. Keeps the decoded backends by child name,
+ * updated per event, and publishes a whole snapshot after each event once the load is complete.
+ *
+ * <p>{@value #READS_PER_REQUEST} registrations at their size limit fit ZooKeeper's default packet
+ * limit (1 MB) with room to spare. Larger znodes, which are rejected anyway, could make one answer
+ * exceed the client's limit, and the client then drops its connection; after a multi-read is cut off
+ * that way the watcher reads its children one request each from then on, so a hostile znode costs
+ * one reconnection, never a loop of them.
  *
  * <p>A missing path is an empty service and stays watched (the watch also covers nodes created later).
  * During an outage or after session expiry the backends are kept and read again on reconnection, so
@@ -54,6 +65,13 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     record Threads(Executor events, ScheduledExecutorService timer) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatcher.class);
+
+    /** Children read by one multi-read request during a load. */
+    static final int READS_PER_REQUEST = 8;
+
+    /** False once a multi-read was cut off by a lost connection: then one request per child. */
+    private boolean multiReads = true;
+
     private final String service;
     private final DiscoveryConfig.ZooKeeper config;
     private final CuratorFramework client;
@@ -266,8 +284,47 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             loaded(current);
             return;
         }
-        for (String child : children) {
-            read(child, current);
+        if (!multiReads) {
+            children.forEach(child -> read(child, current));
+            return;
+        }
+        List<String> all = new ArrayList<>(children);
+        for (int from = 0; from < all.size(); from += READS_PER_REQUEST) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + READS_PER_REQUEST));
+            List<Op> reads = batch.stream()
+                    .map(child -> Op.getData(ZKPaths.makePath(config.path(), child)))
+                    .toList();
+            background(() -> client.getZookeeperClient()
+                    .getZooKeeper()
+                    .multi(
+                            reads,
+                            (rc, path, context, results) -> events.execute(() -> read(current, batch, rc, results)),
+                            null));
+        }
+    }
+
+    /** The answer to one multi-read of a load: each child as a single read would have it. */
+    private void read(long current, List<String> batch, int rc, List<OpResult> results) {
+        if (rc == KeeperException.Code.CONNECTIONLOSS.intValue() && multiReads) {
+            multiReads = false;
+            LOG.info(
+                    "service {}: a multi-read of {} was cut off by a lost connection; reading its children"
+                            + " one request each from now on",
+                    service,
+                    config.path());
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            String child = batch.get(i);
+            OpResult result = results == null || results.size() <= i ? null : results.get(i);
+            if (result instanceof OpResult.GetDataResult data) {
+                registration(ZKPaths.makePath(config.path(), child), child, data.getData());
+            } else if (result instanceof OpResult.ErrorResult error
+                    && error.getErr() == KeeperException.Code.NONODE.intValue()) {
+                forget(child);
+            }
+            if (current == load && --loading == 0) {
+                loaded(current);
+            }
         }
     }
 

@@ -133,6 +133,70 @@ class ZooKeeperWatcherTest {
     }
 
     @Test
+    void aLoadOfManyRegistrationsReadsEveryOneAndSkipsOnlyTheBadOne() throws Exception {
+        String path = "/nerve/many/services";
+        int good = 5 * ZooKeeperWatcher.READS_PER_REQUEST + 3; // whole batches and a partial one
+        for (int i = 0; i < good; i++) {
+            register(path, "i-" + i + "_", "{\"host\":\"10.0.1." + i + "\",\"port\":8080,\"name\":\"i-" + i + "\"}");
+            if (i == 11) {
+                register(path, "bad_", "{\"host\":\"10.0.1.250\",\"port\":0}");
+            }
+        }
+        watch("many", config(path, RegistrationFormat.NERVE));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.backends("many") != null);
+        List<Backend> backends = sink.backends("many");
+        assertEquals(good, backends.size());
+        assertEquals(
+                java.util.stream.IntStream.range(0, good)
+                        .mapToObj(i -> "10.0.1." + i)
+                        .sorted()
+                        .toList(),
+                backends.stream().map(Backend::host).sorted().toList());
+        List<RejectedRegistration> rejected = sink.latest("many").orElseThrow().rejected();
+        assertEquals(1, rejected.size());
+        assertTrue(rejected.get(0).path().startsWith(path + "/bad_"), rejected.toString());
+    }
+
+    @Test
+    void znodesTooLargeForOneAnswerCostAtMostOneReconnectionAndAreRejectedAlone() throws Exception {
+        String path = "/nerve/oversized/services";
+        register(path, "i-1_", "{\"host\":\"10.0.2.1\",\"port\":8080,\"name\":\"i-1\"}");
+        // Two znodes of 700 kB: each fits ZooKeeper's 1 MB packet limit alone, not both in one answer.
+        String padding = "x".repeat(700_000);
+        String big1 = register(path, "big_", "{\"host\":\"10.0.2.8\",\"port\":8080,\"pad\":\"" + padding + "\"}");
+        String big2 = register(path, "big_", "{\"host\":\"10.0.2.9\",\"port\":8080,\"pad\":\"" + padding + "\"}");
+        register(path, "i-2_", "{\"host\":\"10.0.2.2\",\"port\":8080,\"name\":\"i-2\"}");
+        watch("oversized", config(path, RegistrationFormat.NERVE));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sink.backends("oversized") != null
+                        && sink.latest("oversized").orElseThrow().rejected().size() == 2);
+        assertEquals(
+                List.of("10.0.2.1", "10.0.2.2"),
+                sink.backends("oversized").stream().map(Backend::host).sorted().toList());
+        assertEquals(
+                List.of(big1, big2),
+                sink.latest("oversized").orElseThrow().rejected().stream()
+                        .map(RejectedRegistration::path)
+                        .sorted()
+                        .toList());
+        // Steady from then on: no further connection losses while the znodes stay.
+        long lostBefore = lostConnections();
+        Thread.sleep(3000);
+        assertTrue(lostBefore <= 1, "connection lost " + lostBefore + " times");
+        assertEquals(lostBefore, lostConnections(), "connection lost again after the oversized znodes were read");
+        String added = register(path, "i-3_", "{\"host\":\"10.0.2.3\",\"port\":8080,\"name\":\"i-3\"}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sink.backends("oversized").size() == 3);
+        writer.delete().forPath(added);
+    }
+
+    private long lostConnections() {
+        return sink.transitions().stream()
+                .filter(t -> t.state() == DiscoverySink.RegistryState.LOST)
+                .count();
+    }
+
+    @Test
     void decodesServersets() throws Exception {
         String path = "/aurora/serverset";
         register(
