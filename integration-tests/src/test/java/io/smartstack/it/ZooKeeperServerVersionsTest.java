@@ -87,7 +87,7 @@ class ZooKeeperServerVersionsTest {
             String mode = persistent ? "persistent recursive watches" : "ordinary watches";
             assertThat(synapse.logText())
                     .as("Synapse's watch mode")
-                    .contains("watching " + path + " with " + mode + " (ZooKeeper " + expectedVersion + ")");
+                    .contains("ZooKeeper " + expectedVersion + ": services are watched with " + mode);
             assertThat(synapse.logText())
                     .contains("ZooKeeper " + zooKeeper.connectString() + " runs server version " + expectedVersion)
                     .doesNotContain("lost (SUSPENDED)")

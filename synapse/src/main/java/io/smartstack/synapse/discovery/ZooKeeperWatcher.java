@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>That is on ZooKeeper 3.6 and newer. Older servers (3.4, 3.5) have no persistent watches: there the
  * path is watched with Curator's {@link TreeCache} (ordinary one-time watches set again after each
  * event). The watch starts once {@link ServerVersions} has learnt the server version, and the chosen
- * mode is logged per service.
+ * mode is logged once per ensemble and mode, each service's path at DEBUG.
  *
  * <p>With {@code discovery_jitter}, a change soon after the last publication is published after a
  * random delay ({@link DiscoveryJitter}); what changes meanwhile goes out in that one snapshot.
@@ -65,6 +65,17 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     record Threads(Executor events, ScheduledExecutorService timer) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatcher.class);
+
+    /** The watch modes already logged per client: one line per ensemble and mode, not one per service. */
+    private static final Map<CuratorFramework, java.util.Set<WatchMode>> ANNOUNCED = new java.util.WeakHashMap<>();
+
+    private static boolean firstOfItsKind(CuratorFramework client, WatchMode mode) {
+        synchronized (ANNOUNCED) {
+            return ANNOUNCED
+                    .computeIfAbsent(client, c -> java.util.EnumSet.noneOf(WatchMode.class))
+                    .add(mode);
+        }
+    }
 
     /** Children read by one multi-read request during a load. */
     static final int READS_PER_REQUEST = 8;
@@ -173,7 +184,13 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             return;
         }
         WatchMode mode = modeChoice.apply(version);
-        LOG.info("service {}: watching {} with {} (ZooKeeper {})", service, config.path(), mode.description, version);
+        if (firstOfItsKind(client, mode)) {
+            LOG.info(
+                    "ZooKeeper {}: services are watched with {} (each service's path at DEBUG)",
+                    version,
+                    mode.description);
+        }
+        LOG.debug("service {}: watching {} with {} (ZooKeeper {})", service, config.path(), mode.description, version);
         boolean separateConfigNode = config.generatorConfigPath().isPresent()
                 && !config.generatorConfigPath().get().equals(config.path());
         generatorConfigLoaded = !separateConfigNode;

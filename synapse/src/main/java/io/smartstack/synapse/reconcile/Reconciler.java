@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements DiscoverySink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final Duration STARTUP_STATUS_EVERY = Duration.ofMillis(100);
 
     /**
      * @param startupWait longest wait for every service's first discovery result before applying anyway
@@ -79,6 +80,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
     private SynapseConfig config;
     private StateCache cache;
     private boolean ready;
+    private boolean statusScheduled;
     private Instant readyDeadline;
 
     public Reconciler(Settings settings, SynapseMetrics metrics, Clock clock) {
@@ -228,7 +230,7 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         if (!ready) {
             boolean allReported = services.values().stream().allMatch(e -> e.last.isPresent());
             if (!allReported && now.isBefore(readyDeadline)) {
-                publishStatus();
+                publishStatusSoon();
                 return;
             }
             ready = true;
@@ -271,6 +273,29 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
 
     private void publishStatus() {
         status.set(StatusBuilder.build(startedAt, ready, services.values(), applier, registries));
+    }
+
+    /**
+     * The status while services are still reporting their first discovery, at most every {@link
+     * #STARTUP_STATUS_EVERY}: at a thousand services, building it after each report would compete with
+     * the startup itself.
+     */
+    private void publishStatusSoon() {
+        if (statusScheduled) {
+            return;
+        }
+        try {
+            thread.schedule(
+                    () -> safely(() -> {
+                        statusScheduled = false;
+                        publishStatus();
+                    }),
+                    STARTUP_STATUS_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            statusScheduled = true;
+        } catch (RejectedExecutionException closing) {
+            // the reconciler is closing: its status no longer changes
+        }
     }
 
     /** Hands a task to the reconciler thread; after close, tasks are dropped (watchers may still call in). */
