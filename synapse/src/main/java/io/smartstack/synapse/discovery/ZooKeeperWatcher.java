@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a registration path with one persistent recursive watch (Curator's {@link
  * PersistentWatcher}): a change costs one read of the changed znode, not a list plus a read per
- * child. The load (at start and after every reconnection) lists the path once and reads the children
+ * child, and no read at all for a path-encoded Nerve name ({@code base64_...}, Nerve's {@code
+ * use_path_encoding}), which carries the registration itself, as the original Synapse reads it. The load (at start and after every reconnection) lists the path once and reads the children
  * {@value #READS_PER_REQUEST} at a time with one multi-read request each (ZooKeeper 3.6+, as these
  * watches are), all asynchronously, where a recursive cache would read each one with its own request
  * and also list every registration's (empty) children. Keeps the decoded backends by child name,
@@ -76,6 +77,8 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
                     .add(mode);
         }
     }
+
+    private static final byte[] NO_DATA = new byte[0];
 
     /** Children read by one multi-read request during a load. */
     static final int READS_PER_REQUEST = 8;
@@ -296,6 +299,14 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         java.util.Set<String> children = new java.util.HashSet<>(event.getChildren());
         new java.util.ArrayList<>(backends.keySet())
                 .stream().filter(child -> !children.contains(child)).forEach(this::forget);
+        // path-encoded names carry the registration: only the others are read
+        children.removeIf(child -> {
+            if (!decoder.decodableFromName(child)) {
+                return false;
+            }
+            registration(ZKPaths.makePath(config.path(), child), child, NO_DATA);
+            return true;
+        });
         loading = children.size();
         if (loading == 0) {
             loaded(current);
@@ -429,7 +440,17 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         }
         String child = parts.getNode();
         switch (event.getType()) {
-            case NodeCreated, NodeDataChanged -> read(child, 0);
+            case NodeCreated, NodeDataChanged -> {
+                if (decoder.decodableFromName(child)) {
+                    // path encoding: the name is the registration, and no read is needed
+                    registration(path, child, NO_DATA);
+                    if (loading == 0) {
+                        publish();
+                    }
+                } else {
+                    read(child, 0);
+                }
+            }
             case NodeDeleted -> {
                 forget(child);
                 if (loading == 0) {
