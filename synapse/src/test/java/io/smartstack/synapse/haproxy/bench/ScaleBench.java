@@ -34,7 +34,8 @@ import org.apache.zookeeper.ZooKeeper;
  * Writes come from a plain ZooKeeper client as raw bytes, as Nerve writes them. Prints the ratios.
  *
  * <p>Options: {@code --events N} (add/remove pairs per scale, default 100), {@code --services N} (1000),
- * {@code --backends N} (20), {@code --warmup N} (20 pairs, not recorded).
+ * {@code --backends N} (20), {@code --warmup N} (20 pairs, not recorded), {@code --path-encoding 1}
+ * (znode names as Nerve's {@code use_path_encoding} writes them: Synapse then reads no znode).
  */
 public final class ScaleBench {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(30);
@@ -58,13 +59,14 @@ public final class ScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options =
-                new HashMap<>(Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 20));
+        Map<String, Integer> options = new HashMap<>(
+                Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 20, "path-encoding", 0));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
         System.out.println("synapse-bench scale: " + Runtime.getRuntime().availableProcessors()
-                + " CPUs, ZooKeeper in the benchmark's JVM (curator-test), Synapse in its own JVM with "
+                + " CPUs, znode names " + (options.get("path-encoding") != 0 ? "path-encoded" : "plain")
+                + ", ZooKeeper in the benchmark's JVM (curator-test), Synapse in its own JVM with "
                 + System.getenv().getOrDefault("SYNAPSE_JAVA_OPTS", "(no JVM options)"));
         try (TestingServer zookeeper = new TestingServer(true)) {
             ScaleBench bench = new ScaleBench(zookeeper, options);
@@ -211,7 +213,7 @@ public final class ScaleBench {
                 CompletableFuture<Long> created = childWatch(service);
                 long start = System.nanoTime();
                 String path = writer.create(
-                        BenchDiscovery.path(service) + "/" + name + "_",
+                        BenchDiscovery.path(service) + "/" + childName(registration),
                         RegistrationCodec.encode(registration),
                         ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.EPHEMERAL_SEQUENTIAL);
@@ -355,7 +357,7 @@ public final class ScaleBench {
                 Registration registration = Registration.of("127.0.0.1", port++, "n" + b);
                 inFlight.acquire();
                 writer.create(
-                        BenchDiscovery.path(service) + "/n" + b + "_",
+                        BenchDiscovery.path(service) + "/" + childName(registration),
                         RegistrationCodec.encode(registration),
                         ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.EPHEMERAL_SEQUENTIAL,
@@ -372,6 +374,11 @@ public final class ScaleBench {
         if (!done.await(120, TimeUnit.SECONDS) || failures.get() > 0) {
             throw new IllegalStateException("populating ZooKeeper failed: " + failures.get() + " creates");
         }
+    }
+
+    /** As Nerve names a registration: {@code <name>_}, or path-encoded with {@code --path-encoding 1}. */
+    private String childName(Registration registration) {
+        return RegistrationCodec.childNamePrefix(registration, registration.name(), options.get("path-encoding") != 0);
     }
 
     private void ensurePath(String service) throws Exception {
