@@ -71,6 +71,15 @@ final class Quarantine {
     }
 
     /**
+     * Remembers {@code full} as the model servers are looked up in (a pass over some services, made
+     * only while nothing is quarantined), so that an {@code add server} it sends and HAProxy refuses
+     * is found and quarantined.
+     */
+    void remember(HaproxyModel full) {
+        model = full;
+    }
+
+    /**
      * Quarantines the server lines of {@code text} that HAProxy's check {@code output} names, and returns
      * the text without them; empty when the output names no server line (the fault is elsewhere).
      */

@@ -295,6 +295,7 @@ final class Reconciliation {
                 lastModel.extraSections(),
                 services,
                 lastModel.sharedFrontend());
+        quarantine.remember(model);
         Optional<Duration> next = Optional.empty();
         boolean whole = false;
         boolean first = true;

@@ -161,7 +161,9 @@ public final class Planner {
         if (!translated.dropped().isEmpty() || server.cookie().isPresent()) {
             List<String> dropped = new ArrayList<>(translated.dropped());
             server.cookie().ifPresent(cookie -> dropped.add(0, "cookie"));
-            notes.add("server " + ref + " added without " + String.join(", ", dropped)
+            // one note per backend and set of options, not per server: at churn it would be a line per add
+            notes.add("servers added to backend " + ref.backend() + " at runtime go without "
+                    + String.join(", ", dropped)
                     + " (refused for dynamic servers; in effect after the next reload)");
         }
         Optional<String> ip = options.addresses().apply(server.host());

@@ -66,9 +66,9 @@ public final class StatsSockets implements HaproxyRuntime {
     public RuntimeRead read(String socket) {
         Session session = session(socket);
         try {
-            follow(socket, session);
-            java.util.Set<String> backends = RuntimeParsers.backends(session.api.execute("show backend"));
-            List<RuntimeServer> servers = RuntimeParsers.serversState(session.api.execute("show servers state"));
+            List<String> answers = follow(socket, session, List.of("show backend", "show servers state"));
+            java.util.Set<String> backends = RuntimeParsers.backends(answers.get(0));
+            List<RuntimeServer> servers = RuntimeParsers.serversState(answers.get(1));
             return new RuntimeRead.Current(
                     socket, session.pid, session.version, RuntimeState.of(backends, servers, Map.of()));
         } catch (IOException | RuntimeException e) {
@@ -81,11 +81,18 @@ public final class StatsSockets implements HaproxyRuntime {
     public RuntimeRead readBackends(String socket, java.util.Collection<String> backends) {
         Session session = session(socket);
         try {
-            follow(socket, session);
+            List<String> names = List.copyOf(backends);
+            List<String> answers = follow(
+                    socket,
+                    session,
+                    names.stream()
+                            .map(backend -> "show servers state " + backend)
+                            .toList());
             java.util.Set<String> present = new java.util.LinkedHashSet<>();
             List<RuntimeServer> servers = new ArrayList<>();
-            for (String backend : backends) {
-                String answer = session.api.execute("show servers state " + backend);
+            for (int i = 0; i < names.size(); i++) {
+                String backend = names.get(i);
+                String answer = answers.get(i);
                 if (answer.startsWith(NO_BACKEND)) {
                     continue;
                 }
@@ -157,15 +164,41 @@ public final class StatsSockets implements HaproxyRuntime {
             commands.forEach(command -> outcomes.add(new CommandOutcome.Unreachable(command, e.getMessage())));
             return outcomes;
         }
+        // pipelined batches, the answers judged in order as if each command had been sent alone
         boolean stale = false;
-        for (RuntimeCommand command : commands) {
+        for (List<RuntimeCommand> batch : batches(commands)) {
+            List<String> answers;
+            String failure = null;
             if (stale) {
-                outcomes.add(new CommandOutcome.Stale(command));
-                continue;
+                answers = List.of();
+            } else {
+                try {
+                    answers = session.api.executeAll(
+                            batch.stream().map(RuntimeCommand::wire).toList());
+                } catch (UnixSocketRuntimeApi.PartialAnswers partial) {
+                    drop(session);
+                    answers = partial.answers();
+                    failure = partial.getMessage();
+                } catch (IOException | RuntimeException e) {
+                    drop(session);
+                    answers = List.of();
+                    failure = e.getMessage();
+                }
             }
-            try {
-                String answer = session.api.execute(command.wire()).strip();
+            for (int i = 0; i < batch.size(); i++) {
+                RuntimeCommand command = batch.get(i);
+                if (stale) {
+                    outcomes.add(new CommandOutcome.Stale(command));
+                    continue;
+                }
+                if (i >= answers.size()) {
+                    outcomes.add(new CommandOutcome.Unreachable(command, failure));
+                    stale = true;
+                    continue;
+                }
+                String answer = answers.get(i).strip();
                 if (answer.startsWith(DISABLED)) {
+                    // a reload happened meanwhile: this and the rest reached the old process
                     stale = true;
                     drop(session);
                     outcomes.add(new CommandOutcome.Stale(command));
@@ -174,13 +207,30 @@ public final class StatsSockets implements HaproxyRuntime {
                 } else {
                     outcomes.add(new CommandOutcome.Refused(command, answer));
                 }
-            } catch (IOException | RuntimeException e) {
-                drop(session);
-                outcomes.add(new CommandOutcome.Unreachable(command, e.getMessage()));
-                stale = true;
             }
         }
         return outcomes;
+    }
+
+    /**
+     * The commands cut into pipelined batches. A {@code del server} starts a batch of its own: HAProxy
+     * closes a server's idle connections after its {@code state maint} asynchronously, and a delete
+     * right behind it in the same batch would find them still attached.
+     */
+    private static List<List<RuntimeCommand>> batches(List<RuntimeCommand> commands) {
+        List<List<RuntimeCommand>> batches = new ArrayList<>();
+        List<RuntimeCommand> current = new ArrayList<>();
+        for (RuntimeCommand command : commands) {
+            if (command instanceof RuntimeCommand.DelServer && !current.isEmpty()) {
+                batches.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(command);
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
     }
 
     @Override
@@ -222,12 +272,25 @@ public final class StatsSockets implements HaproxyRuntime {
 
     /** Makes sure the session is on the process serving now (see the class comment). */
     private static void follow(String socket, Session session) throws IOException {
+        follow(socket, session, List.of());
+    }
+
+    /**
+     * As {@link #follow(String, Session)}, then sends {@code then} and returns its answers. When the
+     * session must be checked, {@code show info} and {@code then} go in one pipelined batch, and the
+     * answers to {@code then} are used only if a current process gave them.
+     */
+    private static List<String> follow(String socket, Session session, List<String> then) throws IOException {
         if (session.verified && session.api.connected()) {
-            return;
+            return session.api.executeAll(then);
         }
+        List<String> batch = new ArrayList<>(then.size() + 1);
+        batch.add("show info");
+        batch.addAll(then);
         long deadline = System.nanoTime() + FOLLOW.toNanos();
         while (true) {
-            Map<String, String> info = RuntimeParsers.info(session.api.execute("show info"));
+            List<String> answers = session.api.executeAll(batch);
+            Map<String, String> info = RuntimeParsers.info(answers.get(0));
             if (!"1".equals(info.get("Stopping"))) {
                 long pid = Long.parseLong(info.getOrDefault("Pid", "-1"));
                 if (session.pid > 0 && pid != session.pid) {
@@ -243,7 +306,7 @@ public final class StatsSockets implements HaproxyRuntime {
                 session.pid = pid;
                 session.version = info.getOrDefault("Version", "");
                 session.verified = true;
-                return;
+                return answers.subList(1, answers.size());
             }
             session.api.reconnect();
             if (System.nanoTime() > deadline) {

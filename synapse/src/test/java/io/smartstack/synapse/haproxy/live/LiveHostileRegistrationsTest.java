@@ -209,6 +209,23 @@ class LiveHostileRegistrationsTest {
                 .until(() -> service("web").get("selection").asText().equals("rejected_registrations"));
         assertEquals(Set.of("a"), Traffic.send(webPort, 6).keySet());
         assertFalse(haproxy.installedConfig().contains("injected"));
+
+        // Nothing quarantined any more: a change to one service alone goes through the runtime API,
+        // and a server HAProxy refuses there is quarantined and reported all the same.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !service("web").toString().contains("\"reason\":\"haproxy\""));
+        write(
+                API + "/refused",
+                "{\"host\":\"127.0.0.1\",\"port\":" + c
+                        + ",\"name\":\"refused\",\"haproxy_server_options\":\"yet_another_bad_keyword\"}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> service("api").get("rejected").toString().contains("api/refused_127.0.0.1:" + c));
+        JsonNode refused = service("api").get("rejected").get(0);
+        assertEquals("haproxy", refused.get("reason").asText());
+        // found by the refused 'add server' itself, not later by the config file's check
+        assertTrue(refused.get("detail").asText().startsWith("HAProxy refused 'add server': "), refused.toString());
+        assertFalse(haproxy.runtime("show stat").contains("refused_"));
+        assertEquals(Set.of("a", "b", "c"), Traffic.send(apiPort, 9).keySet());
     }
 
     private double rejectedCount(String reason) {
