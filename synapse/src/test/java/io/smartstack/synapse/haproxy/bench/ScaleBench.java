@@ -35,7 +35,8 @@ import org.apache.zookeeper.ZooKeeper;
  *
  * <p>Options: {@code --events N} (add/remove pairs per scale, default 100), {@code --services N} (1000),
  * {@code --backends N} (20), {@code --warmup N} (20 pairs, not recorded), {@code --path-encoding 1}
- * (znode names as Nerve's {@code use_path_encoding} writes them: Synapse then reads no znode).
+ * (znode names as Nerve's {@code use_path_encoding} writes them: Synapse then reads no znode),
+ * {@code --cold-starts N} (3: the cold start is the median of N starts, each a new Synapse and HAProxy).
  */
 public final class ScaleBench {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(30);
@@ -59,8 +60,8 @@ public final class ScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = new HashMap<>(
-                Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 20, "path-encoding", 0));
+        Map<String, Integer> options = new HashMap<>(Map.of(
+                "events", 100, "services", 1000, "backends", 20, "warmup", 20, "path-encoding", 0, "cold-starts", 3));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
@@ -123,15 +124,33 @@ public final class ScaleBench {
             lines.subList(Math.max(0, lines.size() - 5), lines.size())
                     .forEach(line -> System.out.println("     " + line));
         }
+        List<Long> coldStarts = new ArrayList<>(List.of(coldStart));
+        for (int i = 1; i < options.get("cold-starts"); i++) {
+            try (SynapseProcess again = new SynapseProcess(
+                    zookeeper.getConnectString(), names, System.getProperty("bench.large.opts", ""))) {
+                coldStarts.add(awaitAllServers(again, services * backends));
+                Thread.sleep(3000);
+                reloads = Math.max(reloads, again.haproxy.masterReloads());
+            }
+        }
+        List<Long> sorted = coldStarts.stream().sorted().toList();
+        coldStart = sorted.get(sorted.size() / 2);
         print(small, large, services, backends, target);
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "cold start, %d services x %d backends: every server ready in HAProxy %.2f s after process start;"
-                        + " HAProxy reloads after start %d; Synapse log lines by then %d (%d naming a backend)%n",
+                "cold start, %d services x %d backends: every server ready in HAProxy %.2f s after process start"
+                        + " (median of %d: %s s); HAProxy reloads after start %d (most of any start);"
+                        + " Synapse log lines by then %d (%d naming a backend)%n",
                 services,
                 backends,
                 coldStart / 1e9,
+                coldStarts.size(),
+                String.join(
+                        ", ",
+                        coldStarts.stream()
+                                .map(nanos -> String.format(Locale.ROOT, "%.2f", nanos / 1e9))
+                                .toList()),
                 reloads,
                 logLines,
                 perBackendLines);
