@@ -364,7 +364,11 @@ public final class ScaleBench {
         }
     }
 
-    /** {@code backends} registrations under each service, written asynchronously (bounded in flight). */
+    /**
+     * {@code backends} registrations under each service, written asynchronously (bounded in flight).
+     * Persistent: the writer's session ending with 20,000 ephemeral path-encoded names would be one
+     * transaction over ZooKeeper's 1 MB limit when the server reads its log back at shutdown.
+     */
     private void populate(List<String> services, int backends) throws Exception {
         Semaphore inFlight = new Semaphore(500);
         AtomicInteger failures = new AtomicInteger();
@@ -379,7 +383,7 @@ public final class ScaleBench {
                         BenchDiscovery.path(service) + "/" + childName(registration),
                         RegistrationCodec.encode(registration),
                         ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                        CreateMode.EPHEMERAL_SEQUENTIAL,
+                        CreateMode.PERSISTENT_SEQUENTIAL,
                         (rc, path, context, name) -> {
                             if (rc != 0) {
                                 failures.incrementAndGet();
