@@ -124,14 +124,15 @@ final class RuntimeSync {
     Optional<Map<String, RuntimeState>> readBackends(Collection<String> backends) {
         Map<String, RuntimeState> states = new LinkedHashMap<>();
         for (String socket : runtime.sockets()) {
-            if (!(runtime.readBackends(socket, backends) instanceof RuntimeRead.Current current)) {
+            boolean drainingHere = draining.getOrDefault(socket, Map.of()).keySet().stream()
+                    .anyMatch(ref -> backends.contains(ref.backend()));
+            // counters along with the state when a drain is known to be under way: one round trip
+            if (!(runtime.readBackends(socket, backends, drainingHere) instanceof RuntimeRead.Current current)) {
                 return Optional.empty();
             }
             decideDynamicServers(current);
             RuntimeState state = current.state();
-            boolean drainingHere = draining.getOrDefault(socket, Map.of()).keySet().stream()
-                    .anyMatch(ref -> backends.contains(ref.backend()));
-            if (state.anyDraining() || drainingHere) {
+            if (state.anyDraining() && !drainingHere) {
                 Optional<Map<String, Map<String, ServerStats>>> stats = runtime.stats(socket, backends);
                 if (stats.isEmpty()) {
                     return Optional.empty();

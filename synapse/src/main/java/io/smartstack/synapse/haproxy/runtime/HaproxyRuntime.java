@@ -49,6 +49,26 @@ public interface HaproxyRuntime extends AutoCloseable {
                 socket, current.workerPid(), current.version(), new RuntimeState(present, servers, Map.of()));
     }
 
+    /**
+     * Like {@link #readBackends(String, Collection)}, with the session counters of {@code backends} in
+     * the state when {@code withStats}; unreachable when those cannot be read.
+     */
+    default RuntimeRead readBackends(String socket, Collection<String> backends, boolean withStats) {
+        RuntimeRead read = readBackends(socket, backends);
+        if (!withStats || !(read instanceof RuntimeRead.Current current)) {
+            return read;
+        }
+        Optional<Map<String, Map<String, ServerStats>>> stats = stats(socket, backends);
+        if (stats.isEmpty()) {
+            return new RuntimeRead.Unreachable(socket, "the session counters cannot be read");
+        }
+        return new RuntimeRead.Current(
+                socket,
+                current.workerPid(),
+                current.version(),
+                new RuntimeState(current.state().backends(), current.state().servers(), stats.get()));
+    }
+
     /** Like {@link #stats}, for {@code backends} only. */
     default Optional<Map<String, Map<String, ServerStats>>> stats(String socket, Collection<String> backends) {
         return stats(socket).map(all -> {

@@ -79,15 +79,32 @@ public final class StatsSockets implements HaproxyRuntime {
 
     @Override
     public RuntimeRead readBackends(String socket, java.util.Collection<String> backends) {
+        return readBackends(socket, backends, false);
+    }
+
+    /**
+     * With {@code withStats}, the {@code show stat} of each backend goes in the same pipelined batch as
+     * its {@code show servers state} when this process's backend ids are known (they are after the
+     * first read); answers from a process that turns out to be another one, or that lack a backend,
+     * are read again the plain way.
+     */
+    @Override
+    public RuntimeRead readBackends(String socket, java.util.Collection<String> backends, boolean withStats) {
         Session session = session(socket);
         try {
             List<String> names = List.copyOf(backends);
-            List<String> answers = follow(
-                    socket,
-                    session,
-                    names.stream()
-                            .map(backend -> "show servers state " + backend)
-                            .toList());
+            List<Integer> ids = new ArrayList<>();
+            if (withStats) {
+                names.forEach(backend -> ids.add(session.backendIds.get(backend)));
+            }
+            boolean statsAlong = withStats && session.pid > 0 && !ids.contains(null);
+            long pidBefore = session.pid;
+            List<String> commands = new ArrayList<>();
+            names.forEach(backend -> commands.add("show servers state " + backend));
+            if (statsAlong) {
+                ids.forEach(id -> commands.add("show stat " + id + " 4 -1"));
+            }
+            List<String> answers = follow(socket, session, commands);
             java.util.Set<String> present = new java.util.LinkedHashSet<>();
             List<RuntimeServer> servers = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
@@ -100,8 +117,33 @@ public final class StatsSockets implements HaproxyRuntime {
                 servers.addAll(RuntimeParsers.serversState(answer));
                 RuntimeParsers.backendId(answer).ifPresent(id -> session.backendIds.put(backend, id));
             }
+            Map<String, Map<String, ServerStats>> stats = Map.of();
+            if (withStats) {
+                Optional<Map<String, Map<String, ServerStats>>> read = Optional.empty();
+                if (statsAlong && session.pid == pidBefore) {
+                    Map<String, Map<String, ServerStats>> along = new LinkedHashMap<>();
+                    for (int i = 0; i < names.size(); i++) {
+                        String backend = names.get(i);
+                        RuntimeParsers.stat(answers.get(names.size() + i)).forEach((name, counters) -> {
+                            if (name.equals(backend)) {
+                                along.put(name, counters);
+                            }
+                        });
+                    }
+                    if (along.keySet().containsAll(present)) {
+                        read = Optional.of(along);
+                    }
+                }
+                if (read.isEmpty()) {
+                    read = stats(socket, names);
+                }
+                if (read.isEmpty()) {
+                    return new RuntimeRead.Unreachable(socket, "the session counters cannot be read");
+                }
+                stats = read.get();
+            }
             return new RuntimeRead.Current(
-                    socket, session.pid, session.version, RuntimeState.of(present, servers, Map.of()));
+                    socket, session.pid, session.version, RuntimeState.of(present, servers, stats));
         } catch (IOException | RuntimeException e) {
             drop(session);
             return new RuntimeRead.Unreachable(socket, e.getMessage());

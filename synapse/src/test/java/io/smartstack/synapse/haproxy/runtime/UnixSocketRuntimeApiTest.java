@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
@@ -122,6 +123,29 @@ class UnixSocketRuntimeApiTest {
             List<String> answers = api.executeAll(List.of("set server b/s3 weight 3", "show servers state b"));
             assertThat(RuntimeParsers.serversState(answers.get(1)).get(2).userWeight())
                     .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void sessionCountersReadAlongWithTheStateAreTheCountersShowStatGives() throws Exception {
+        try (StatsSockets sockets = new StatsSockets(List.of(socket), Duration.ofSeconds(5))) {
+            String name = socket.toString();
+            // the first read learns the backend's id; the second sends show stat in the same batch
+            RuntimeRead first = sockets.readBackends(name, List.of("b"), true);
+            RuntimeRead second = sockets.readBackends(name, List.of("b"), true);
+            Map<String, Map<String, ServerStats>> plain =
+                    sockets.stats(name, List.of("b")).orElseThrow();
+            for (RuntimeRead read : List.of(first, second)) {
+                assertThat(read).isInstanceOf(RuntimeRead.Current.class);
+                RuntimeState state = ((RuntimeRead.Current) read).state();
+                assertThat(state.serversOf("b")).containsOnlyKeys("s1", "s2", "s3");
+                assertThat(state.stats()).isEqualTo(plain);
+            }
+            assertThat(plain.get("b")).containsOnlyKeys("s1", "s2", "s3");
+            assertThat(((RuntimeRead.Current) sockets.readBackends(name, List.of("b"), false))
+                            .state()
+                            .stats())
+                    .isEmpty();
         }
     }
 
