@@ -39,6 +39,8 @@ public final class FootprintBench {
     private final int services;
     private final boolean nativeMemory;
     private final Path directory;
+    /** Synapse's HAProxy while the benchmark runs, for the shutdown hook. */
+    private static volatile LiveHaproxy running;
 
     private FootprintBench(double minutes, int services, boolean nativeMemory) throws Exception {
         this.minutes = minutes;
@@ -59,6 +61,17 @@ public final class FootprintBench {
                 default -> throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
+        // Interrupted (Ctrl-C): the daemons, the floor and Synapse's HAProxy (not a child) are stopped too.
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+                            LiveHaproxy haproxy = running;
+                            if (haproxy != null) {
+                                haproxy.close();
+                            }
+                        },
+                        "footprint-stop-children"));
         new FootprintBench(minutes, services, nativeMemory).run();
     }
 
@@ -92,6 +105,7 @@ public final class FootprintBench {
                 Serving nerveServing = registrations.await(nerve, nerveStarted);
                 System.out.println("nerve: " + nerveServing.describe("first registration", "all registered"));
                 try (LiveHaproxy haproxy = new LiveHaproxy("")) {
+                    running = haproxy;
                     List<Integer> frontends = new ArrayList<>();
                     Path synapseConfig = synapseConfig(zookeeper.getConnectString(), haproxy, frontends);
                     List<String> synapseCommand = daemonCommand("SYNAPSE", synapseConfig);
@@ -110,6 +124,8 @@ public final class FootprintBench {
                         problems("nerve", nerve);
                         problems("synapse", synapse);
                     }
+                } finally {
+                    running = null;
                 }
             }
         } finally {
