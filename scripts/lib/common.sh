@@ -47,14 +47,39 @@ smartstack_exec_tool() {
 # The sidecar daemons' JVM flags: one file, shared with the installed launchers and the systemd units.
 SMARTSTACK_JVM_OPTIONS="$SMARTSTACK_ROOT/bin/jvm.options"
 
-# Runs a jar with the JVM flags of bin/jvm.options (JAVA_OPTS, when set, instead), replacing the shell.
+# The flags of bin/jvm.options, one per line (comments and blank lines left out).
+smartstack_jvm_options() {
+  grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$SMARTSTACK_JVM_OPTIONS"
+}
+
+# The flags that map a jar's class-data-sharing archive (<jar without .jar>.jsa, made at build time),
+# one per line; nothing when there is no archive. A stale archive (another JDK, a rebuilt jar) is
+# ignored by the JVM; its logging is kept quiet so the daemons' output stays clean.
+smartstack_archive_options() {
+  local archive="${1%.jar}.jsa"
+  if [ -f "$archive" ]; then
+    printf '%s\n' "-XX:SharedArchiveFile=$archive" "-Xlog:cds=off" "-Xlog:cds+dynamic=off"
+  fi
+}
+
+# The daemons' environment: glibc keeps at most 2 malloc arenas (its default is 8 per core, each
+# holding freed memory), unless MALLOC_ARENA_MAX is already set.
+smartstack_daemon_environment() {
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+}
+
+# Runs a jar with the JVM flags of bin/jvm.options and its class-data-sharing archive (JAVA_OPTS,
+# when set, instead), in the daemons' environment, replacing the shell.
 smartstack_exec_jar() {
   local jar
   jar="$(smartstack_jar "$1")" || exit 1
   shift
+  smartstack_daemon_environment
   if [ -n "${JAVA_OPTS+set}" ]; then
     # shellcheck disable=SC2086
     exec java ${JAVA_OPTS} -jar "$jar" "$@"
   fi
-  exec java "@$SMARTSTACK_JVM_OPTIONS" -jar "$jar" "$@"
+  local archive
+  mapfile -t archive < <(smartstack_archive_options "$jar")
+  exec java "@$SMARTSTACK_JVM_OPTIONS" "${archive[@]}" -jar "$jar" "$@"
 }

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
-/** Sets the log level from the command line (the default format comes from logback.xml). */
+/** Sets the log level from the command line (the default format and levels come from LoggingDefaults). */
 public final class Logging {
     private Logging() {}
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * single thread that performs this ensemble's writes, so that a slow or unreachable ensemble never
  * blocks a check cycle. An outage is a few log lines: lost, still lost after N s (reminders at doubling
  * intervals from {@code firstReminder}, at most every 10 minutes), back after N s. The ZooKeeper client's
- * own per-attempt lines are silenced in logback.xml.
+ * own per-attempt lines are silenced by LoggingDefaults.
  */
 public final class SharedZooKeeper {
     private static final Logger log = LoggerFactory.getLogger(SharedZooKeeper.class);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A ZooKeeper outage, through the shipped logback.xml levels, is a few lines: lost, session lost, still
+ * A ZooKeeper outage, through the shipped logging levels (LoggingDefaults), is a few lines: lost, session lost, still
  * unreachable after N s (doubling), back after N s; never one per reconnect attempt, also not from the
  * ZooKeeper client or Curator.
  */

@@ -1,0 +1,59 @@
+package io.smartstack.synapse.haproxy.bench;
+
+import java.util.Locale;
+
+/** The footprint benchmark's summary: each daemon against the floor and against the goals. */
+record Report(
+        FootprintBench.Floor floorProcess,
+        Period period,
+        FootprintBench.Serving nerveServing,
+        FootprintBench.Serving synapseServing,
+        double minutes) {
+
+    void print() {
+        Resident floor = period.floor;
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "after %.1f min (RSS sampled every 5 s; requests through Synapse %d, %d failed):%n",
+                minutes,
+                period.requests,
+                period.failedRequests);
+        System.out.printf(
+                Locale.ROOT,
+                "   %-8s start -> ready %.3f s; RSS at end %s, max %s%n",
+                "floor",
+                floorProcess.startNanos() / 1e9,
+                Resident.megabytes(floor.lastKilobytes()),
+                Resident.megabytes(floor.maxKilobytes()));
+        daemon("nerve", nerveServing.firstNanos(), period.nerve, floor);
+        daemon("synapse", synapseServing.completeNanos(), period.synapse, floor);
+        System.out.println("   (nerve serving = first registration in ZooKeeper; synapse serving = every backend"
+                + " ready in HAProxy and every frontend answering)");
+        System.out.printf(
+                Locale.ROOT,
+                "goal (each daemon <= 64 MB RSS at the end, <= 1 s from start to serving): nerve %s, synapse %s%n",
+                verdict(nerveServing.firstNanos(), period.nerve),
+                verdict(synapseServing.completeNanos(), period.synapse));
+    }
+
+    private void daemon(String name, long serving, Resident resident, Resident floor) {
+        System.out.printf(
+                Locale.ROOT,
+                "   %-8s start -> serving %.3f s (%.1fx floor, +%.3f s); RSS at end %s (%.2fx floor, +%s), max %s%n",
+                name,
+                serving / 1e9,
+                (double) serving / floorProcess.startNanos(),
+                (serving - floorProcess.startNanos()) / 1e9,
+                Resident.megabytes(resident.lastKilobytes()),
+                (double) resident.lastKilobytes() / floor.lastKilobytes(),
+                Resident.megabytes(resident.lastKilobytes() - floor.lastKilobytes()),
+                Resident.megabytes(resident.maxKilobytes()));
+    }
+
+    private static String verdict(long serving, Resident resident) {
+        boolean memory = resident.lastKilobytes() <= FootprintBench.GOAL_RSS_KB;
+        boolean start = serving <= FootprintBench.GOAL_START_NANOS;
+        return "RSS " + (memory ? "met" : "NOT met") + ", start " + (start ? "met" : "NOT met");
+    }
+}
