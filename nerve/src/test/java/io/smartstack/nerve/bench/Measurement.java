@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What one benchmark phase measured for the process sending the checks (Nerve or the floor): its CPU
- * (user and system, from /proc/PID/stat) and largest RSS, the CPU the HTTP server spent answering, the
+ * (user and system, from /proc/PID/stat) and largest RSS, thread and socket count, the CPU the HTTP server spent answering, the
  * checks/s the server received, and per service the number of checks and the longest time between two
  * of them. "On time": every service was checked in the window and no gap exceeded 1.5 intervals.
  */
@@ -20,7 +20,9 @@ record Measurement(
         long requests,
         long[] perTarget,
         long[] maxGapNanos,
-        long maxRssKilobytes) {
+        long maxRssKilobytes,
+        long maxThreads,
+        long maxSockets) {
 
     /** What to measure: services, their check interval, and how long to warm up and to measure. */
     record Plan(int services, double intervalSeconds, int warmupSeconds, int measureSeconds) {}
@@ -33,9 +35,13 @@ record Measurement(
         endpoint.resetWindow();
         long start = System.nanoTime();
         long maxRss = 0;
+        long maxThreads = 0;
+        long maxSockets = 0;
         for (int i = 0; i < plan.measureSeconds(); i++) {
             Thread.sleep(1000);
-            maxRss = Math.max(maxRss, rssKilobytes(pid));
+            maxRss = Math.max(maxRss, status(pid, "VmRSS:"));
+            maxThreads = Math.max(maxThreads, status(pid, "Threads:"));
+            maxSockets = Math.max(maxSockets, sockets(pid));
         }
         long requests = endpoint.requests();
         long[] perTarget = endpoint.requestsPerTarget();
@@ -51,7 +57,9 @@ record Measurement(
                 requests,
                 perTarget,
                 maxGaps,
-                maxRss);
+                maxRss,
+                maxThreads,
+                maxSockets);
     }
 
     double cpuPercent() {
@@ -84,7 +92,7 @@ record Measurement(
                 .count();
         return String.format(
                 "%s: after %d s warm-up, over %.0f s: CPU %.1f%% of one core (user %.1f%%, system %.1f%%),"
-                        + " RSS %d MB (max sampled); %.0f checks/s (expected %.0f); checks per service %d-%d;"
+                        + " RSS %d MB, %d threads, %d sockets (max sampled); %.0f checks/s (expected %.0f); checks per service %d-%d;"
                         + " longest gap between two checks of one service: median %.0f ms, p99 %.0f ms, max %.0f ms"
                         + " (interval %.0f ms), %d services with a gap over 1.5 intervals; HTTP server CPU %.1f%%",
                 name,
@@ -94,6 +102,8 @@ record Measurement(
                 percent(userTicks),
                 percent(systemTicks),
                 maxRssKilobytes / 1024,
+                maxThreads,
+                maxSockets,
                 checksPerSecond(),
                 plan.services() / plan.intervalSeconds(),
                 Arrays.stream(perTarget).min().orElse(0),
@@ -115,9 +125,23 @@ record Measurement(
         return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
-    private static long rssKilobytes(long pid) throws Exception {
+    private static long sockets(long pid) throws Exception {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.filter(fd -> {
+                        try {
+                            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                        } catch (Exception gone) {
+                            return false;
+                        }
+                    })
+                    .count();
+        }
+    }
+
+    /** A number from /proc/PID/status: VmRSS (kB), Threads. */
+    private static long status(long pid, String field) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
