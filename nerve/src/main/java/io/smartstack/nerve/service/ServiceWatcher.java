@@ -70,8 +70,7 @@ public final class ServiceWatcher implements AutoCloseable {
     }
 
     /**
-     * Starts the cycles: the first at once, the second after {@link #secondCycleDelay}, then each
-     * {@code check_interval} after the previous one ended. The scheduler only times them; they run on
+     * Starts the cycles: the scheduler only times them (fixed delay after each cycle ends); they run on
      * {@code workers}, so a slow check never delays another service.
      */
     public void start(CycleExecutors executors) {
@@ -104,22 +103,9 @@ public final class ServiceWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("check cycle of {} failed", config.name(), e);
         } finally {
-            Duration next = firstCycle.getCount() > 0 ? secondCycleDelay(config) : config.checkInterval();
             firstCycle.countDown();
-            scheduleNext(next);
+            scheduleNext(config.checkInterval());
         }
-    }
-
-    /**
-     * The delay before the second cycle: between half and all of {@code check_interval}, fixed per service
-     * name. Services started together (all of them when Nerve starts) would otherwise stay in step, their
-     * checks in one burst every interval, each burst needing a thread and a connection per check; spread
-     * out, they need a few.
-     */
-    static Duration secondCycleDelay(ServiceConfig config) {
-        int mixed = config.name().hashCode() * 0x9E3779B9;
-        double phase = 0.5 + (mixed >>> 22) / 2048.0;
-        return Duration.ofNanos((long) (config.checkInterval().toNanos() * phase));
     }
 
     /** One cycle: run every check, decide, report. */
