@@ -35,6 +35,7 @@ final class HttpCheck implements HealthCheck {
     private final OkHttpClient pooled;
     private final OkHttpClient fresh;
     private final Request request;
+    private final Attempt attempt = new Attempt();
     private final Optional<String> expect;
     private final TlsFailures tlsFailures;
     private volatile boolean closesAfterEachResponse;
@@ -49,6 +50,7 @@ final class HttpCheck implements HealthCheck {
                 ? RequestBody.create(new byte[0], null)
                 : null;
         builder.method(spec.method(), body);
+        builder.tag(Attempt.class, attempt);
         this.request = builder.build();
         this.expect = spec.expect();
         this.tlsFailures = new TlsFailures(spec.tls());
@@ -57,30 +59,29 @@ final class HttpCheck implements HealthCheck {
     @Override
     public CheckOutcome run() throws Exception {
         try {
-            return closesAfterEachResponse ? attempt(fresh, new Attempt()) : attemptReusing();
+            return closesAfterEachResponse ? attempt(fresh) : attemptReusing();
         } catch (SSLException e) {
             return tlsFailures.outcome(e);
         }
     }
 
     private CheckOutcome attemptReusing() throws IOException {
-        Attempt first = new Attempt();
         try {
-            return attempt(pooled, first);
+            return attempt(pooled);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
             // Also a TLS error: a TLS server closing an idle connection can look like one.
-            if (!first.reusedPooledConnection()) {
+            if (!attempt.reusedPooledConnection()) {
                 throw e;
             }
-            return attempt(fresh, new Attempt());
+            return attempt(fresh);
         }
     }
 
-    private CheckOutcome attempt(OkHttpClient client, Attempt attempt) throws IOException {
-        Request tagged = request.newBuilder().tag(Attempt.class, attempt).build();
-        try (Response response = client.newCall(tagged).execute()) {
+    private CheckOutcome attempt(OkHttpClient client) throws IOException {
+        attempt.reset();
+        try (Response response = client.newCall(request).execute()) {
             if (response.protocol() == Protocol.HTTP_1_0
                     && !"keep-alive".equalsIgnoreCase(response.header("Connection"))) {
                 closesAfterEachResponse = true;
@@ -113,7 +114,8 @@ final class HttpCheck implements HealthCheck {
 
     /**
      * Records, for one call, whether it ran on a pooled connection: a connection was acquired without
-     * one being opened. Attached to the request as a tag and handed out by {@link #FACTORY}.
+     * one being opened. One per check (its calls run one at a time), reset before each call; attached to
+     * the check's request as a tag and handed out by {@link #FACTORY}.
      */
     static final class Attempt extends EventListener {
         static final EventListener.Factory FACTORY = call -> {
@@ -132,6 +134,11 @@ final class HttpCheck implements HealthCheck {
         @Override
         public void connectionAcquired(Call call, Connection connection) {
             acquired = true;
+        }
+
+        void reset() {
+            opened = false;
+            acquired = false;
         }
 
         boolean reusedPooledConnection() {
