@@ -1,5 +1,6 @@
 package io.smartstack.synapse.discovery;
 
+import io.smartstack.common.zookeeper.ServerVersions;
 import io.smartstack.common.zookeeper.ZooKeeperClientFactory;
 import io.smartstack.common.zookeeper.ZooKeeperSettings;
 import io.smartstack.synapse.config.RetryPolicySettings;
@@ -87,6 +88,12 @@ public final class ZooKeeperClients implements AutoCloseable {
         String name = registryName(ensemble.connectString());
         client.getConnectionStateListenable().addListener((c, state) -> transition(name, state));
         client.start();
+        // once per ensemble, not once per service: the watch mode follows from the server's version
+        ServerVersions.of(client)
+                .thenAccept(version -> log.info(
+                        "ZooKeeper {}: services are watched with {} (each service's path at DEBUG)",
+                        version,
+                        ZooKeeperWatcher.WatchMode.forServer(version).description));
         return new Shared(client);
     }
 

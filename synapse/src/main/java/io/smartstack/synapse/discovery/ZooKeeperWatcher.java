@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Watches a registration path with one persistent recursive watch (Curator's {@link
  * PersistentWatcher}): a change costs one read of the changed znode, not a list plus a read per
  * child, and no read at all for a path-encoded Nerve name ({@code base64_...}, Nerve's {@code
- * use_path_encoding}), which carries the registration itself, as the original Synapse reads it. The load (at start and after every reconnection) lists the path once and reads the children
+ * use_path_encoding}), which carries the registration itself, as the original Synapse reads it. The
+ * load (at start and after every reconnection) lists the path once and reads the children
  * {@value #READS_PER_REQUEST} at a time with one multi-read request each (ZooKeeper 3.6+, as these
  * watches are), all asynchronously, where a recursive cache would read each one with its own request
  * and also list every registration's (empty) children. Keeps the decoded backends by child name,
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>That is on ZooKeeper 3.6 and newer. Older servers (3.4, 3.5) have no persistent watches: there the
  * path is watched with Curator's {@link TreeCache} (ordinary one-time watches set again after each
  * event). The watch starts once {@link ServerVersions} has learnt the server version, and the chosen
- * mode is logged once per ensemble and mode, each service's path at DEBUG.
+ * mode is logged once per ensemble ({@link ZooKeeperClients}), each service's path at DEBUG.
  *
  * <p>With {@code discovery_jitter}, a change soon after the last publication is published after a
  * random delay ({@link DiscoveryJitter}); what changes meanwhile goes out in that one snapshot.
@@ -66,17 +67,6 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
     record Threads(Executor events, ScheduledExecutorService timer) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatcher.class);
-
-    /** The watch modes already logged per client: one line per ensemble and mode, not one per service. */
-    private static final Map<CuratorFramework, java.util.Set<WatchMode>> ANNOUNCED = new java.util.WeakHashMap<>();
-
-    private static boolean firstOfItsKind(CuratorFramework client, WatchMode mode) {
-        synchronized (ANNOUNCED) {
-            return ANNOUNCED
-                    .computeIfAbsent(client, c -> java.util.EnumSet.noneOf(WatchMode.class))
-                    .add(mode);
-        }
-    }
 
     private static final byte[] NO_DATA = new byte[0];
 
@@ -187,12 +177,6 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             return;
         }
         WatchMode mode = modeChoice.apply(version);
-        if (firstOfItsKind(client, mode)) {
-            LOG.info(
-                    "ZooKeeper {}: services are watched with {} (each service's path at DEBUG)",
-                    version,
-                    mode.description);
-        }
         LOG.debug("service {}: watching {} with {} (ZooKeeper {})", service, config.path(), mode.description, version);
         boolean separateConfigNode = config.generatorConfigPath().isPresent()
                 && !config.generatorConfigPath().get().equals(config.path());
@@ -300,13 +284,7 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         new java.util.ArrayList<>(backends.keySet())
                 .stream().filter(child -> !children.contains(child)).forEach(this::forget);
         // path-encoded names carry the registration: only the others are read
-        children.removeIf(child -> {
-            if (!decoder.decodableFromName(child)) {
-                return false;
-            }
-            registration(ZKPaths.makePath(config.path(), child), child, NO_DATA);
-            return true;
-        });
+        children.removeIf(child -> decodedFromName(ZKPaths.makePath(config.path(), child), child));
         loading = children.size();
         if (loading == 0) {
             loaded(current);
@@ -326,13 +304,14 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
                     .getZooKeeper()
                     .multi(
                             reads,
-                            (rc, path, context, results) -> events.execute(() -> read(current, batch, rc, results)),
+                            (rc, path, context, results) ->
+                                    events.execute(() -> readBatch(current, batch, rc, results)),
                             null));
         }
     }
 
     /** The answer to one multi-read of a load: each child as a single read would have it. */
-    private void read(long current, List<String> batch, int rc, List<OpResult> results) {
+    private void readBatch(long current, List<String> batch, int rc, List<OpResult> results) {
         if (rc == KeeperException.Code.CONNECTIONLOSS.intValue() && multiReads) {
             multiReads = false;
             LOG.info(
@@ -441,14 +420,10 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
         String child = parts.getNode();
         switch (event.getType()) {
             case NodeCreated, NodeDataChanged -> {
-                if (decoder.decodableFromName(child)) {
-                    // path encoding: the name is the registration, and no read is needed
-                    registration(path, child, NO_DATA);
-                    if (loading == 0) {
-                        publish();
-                    }
-                } else {
+                if (!decodedFromName(path, child)) {
                     read(child, 0);
+                } else if (loading == 0) {
+                    publish();
                 }
             }
             case NodeDeleted -> {
@@ -459,6 +434,15 @@ final class ZooKeeperWatcher implements DiscoveryWatcher {
             }
             default -> {}
         }
+    }
+
+    /** Path encoding: a {@code base64_} name is the registration itself, taken without a read. */
+    private boolean decodedFromName(String path, String child) {
+        if (!decoder.decodableFromName(child)) {
+            return false;
+        }
+        registration(path, child, NO_DATA);
+        return true;
     }
 
     private void registration(String path, String child, byte[] data) {
