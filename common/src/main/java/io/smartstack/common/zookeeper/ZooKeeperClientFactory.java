@@ -19,7 +19,9 @@ import org.apache.zookeeper.data.ACL;
  * session timeout and, with digest credentials, an ACL that lets only that identity change what it
  * creates while everyone may read.
  *
- * <p>The client is returned unstarted; the caller starts and closes it.
+ * <p>The client is returned unstarted; the caller starts and closes it. Before the first, the JVM's default TLS
+ * context is made one that is built only when used ({@link DeferredDefaultTlsContext}): ZooKeeper's client would
+ * otherwise build it at once, for nothing but a list of protocol names.
  */
 public final class ZooKeeperClientFactory {
     private ZooKeeperClientFactory() {}
@@ -30,6 +32,7 @@ public final class ZooKeeperClientFactory {
 
     /** As {@link #create(ZooKeeperSettings)}, with {@code retryPolicy} for each operation instead of the default. */
     public static CuratorFramework create(ZooKeeperSettings settings, RetryPolicy retryPolicy) {
+        DeferredDefaultTlsContext.prepareZooKeeperClient();
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(settings.connectString())
                 .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))

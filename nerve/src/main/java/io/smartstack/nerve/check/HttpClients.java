@@ -2,8 +2,10 @@ package io.smartstack.nerve.check;
 
 import io.smartstack.nerve.config.CheckSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
 
 /**
@@ -14,6 +16,9 @@ import okhttp3.OkHttpClient;
 public final class HttpClients implements AutoCloseable {
     private final OkHttpClient shared = new OkHttpClient.Builder()
             .connectionPool(new ConnectionPool(512, 1, TimeUnit.MINUTES))
+            // Plain HTTP unless a check asks for TLS: a client that may speak TLS loads the JVM's CA
+            // certificates and TLS stack as it is built (about 10 MB), which a host of plain checks never uses.
+            .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
             .followRedirects(false)
             .followSslRedirects(false)
             .retryOnConnectionFailure(false)
@@ -33,7 +38,8 @@ public final class HttpClients implements AutoCloseable {
                 .callTimeout(total);
         if (spec.ssl()) {
             TlsTrust trust = TlsTrust.of(spec.tls());
-            builder.sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
+            builder.connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                    .sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager());
             if (!spec.tls().verify()) {
                 builder.hostnameVerifier((hostname, session) -> true);
             }
