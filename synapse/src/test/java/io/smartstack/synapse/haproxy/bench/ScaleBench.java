@@ -60,8 +60,9 @@ public final class ScaleBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = new HashMap<>(Map.of(
-                "events", 100, "services", 1000, "backends", 20, "warmup", 20, "path-encoding", 0, "cold-starts", 3));
+        Map<String, Integer> options =
+                new HashMap<>(Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 20));
+        options.putAll(Map.of("path-encoding", 0, "cold-starts", 3, "poll-us", 100));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
@@ -236,7 +237,7 @@ public final class ScaleBench {
                         RegistrationCodec.encode(registration),
                         ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.EPHEMERAL_SEQUENTIAL);
-                long ready = awaitServer(synapse, probe, service, server, Probe::ready);
+                long ready = awaitServer(synapse, probe, service, server, Probe::ready, pollNanos());
                 long floor = created.get(30, TimeUnit.SECONDS);
                 if (record) {
                     measured.add.add(ready - start);
@@ -245,7 +246,7 @@ public final class ScaleBench {
                 CompletableFuture<Long> deleted = childWatch(service);
                 start = System.nanoTime();
                 writer.delete(path, -1);
-                long gone = awaitServer(synapse, probe, service, server, state -> !Probe.ready(state));
+                long gone = awaitServer(synapse, probe, service, server, state -> !Probe.ready(state), pollNanos());
                 floor = deleted.get(30, TimeUnit.SECONDS);
                 if (record) {
                     measured.remove.add(gone - start);
@@ -261,7 +262,8 @@ public final class ScaleBench {
             Probe probe,
             String service,
             String server,
-            java.util.function.Predicate<java.util.Optional<RuntimeServer>> condition)
+            java.util.function.Predicate<java.util.Optional<RuntimeServer>> condition,
+            long pollNanos)
             throws IOException {
         long deadline = System.nanoTime() + TIMEOUT;
         while (System.nanoTime() < deadline) {
@@ -276,12 +278,17 @@ public final class ScaleBench {
                 }
                 LockSupport.parkNanos(10_000_000);
             }
-            LockSupport.parkNanos(100_000);
+            LockSupport.parkNanos(pollNanos);
         }
         List<String> log = synapse.logLines();
         throw new IllegalStateException(
                 service + "/" + server + " did not reach the state within 30 s; Synapse's log:\n"
                         + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
+    }
+
+    /** The pause between two looks at HAProxy's state while a change is awaited (--poll-us). */
+    private long pollNanos() {
+        return TimeUnit.MICROSECONDS.toNanos(options.get("poll-us"));
     }
 
     /** A one-shot child watch on the service path, set before the write; completes with System.nanoTime(). */
