@@ -23,8 +23,10 @@ import org.apache.curator.test.TestingServer;
  * from its shaded jar with the launcher's JVM flags. Prints each daemon's time from process start to
  * serving (Nerve: its first registration in ZooKeeper; Synapse: every backend ready in HAProxy's
  * {@code show servers state} and its frontend answering) and its resident memory sampled over the
- * period and at its end, against a floor measured in the same run: a trivial Java program
- * ({@link FootprintFloor}) with the same JVM options.
+ * period and at its end, against two floors measured in the same run, with the same JVM options: a
+ * trivial Java program ({@link FootprintFloor}), and the daemons' libraries doing the least a sidecar
+ * does ({@code io.smartstack.nerve.bench.LibraryFloor}: config, logging, a ZooKeeper session with one
+ * ephemeral node, a metrics registry, an HTTP GET every 0.5 s).
  *
  * <p>Options: {@code --minutes M} (default 10, decimals allowed), {@code --services N} (5),
  * {@code --nmt} (run the daemons with native memory tracking and print {@code jcmd VM.native_memory
@@ -96,9 +98,13 @@ public final class FootprintBench {
         }
         try (TestingServer zookeeper = new TestingServer(true);
                 HealthEndpoint endpoint = HealthEndpoint.start();
-                Floor floor = Floor.start(floorOptions, env("FOOTPRINT_FLOOR_CLASSPATH"));
+                Floor floor = Floor.start(
+                        javaCommand(floorOptions, env("FOOTPRINT_FLOOR_CLASSPATH"), FootprintFloor.class.getName()));
+                Floor libraries = startLibraryFloor(floorOptions, zookeeper.getConnectString(), endpoint);
                 Registrations registrations = new Registrations(zookeeper.getConnectString(), services)) {
             System.out.printf(Locale.ROOT, "floor ready %.3f s after process start%n", floor.startNanos / 1e9);
+            System.out.printf(
+                    Locale.ROOT, "library floor ready %.3f s after process start%n", libraries.startNanos / 1e9);
             List<String> nerveCommand = daemonCommand("NERVE", nerveConfig(zookeeper.getConnectString(), endpoint));
             long nerveStarted = System.nanoTime();
             try (ExternalProcess nerve = ExternalProcess.start("nerve", nerveCommand, directory)) {
@@ -114,9 +120,9 @@ public final class FootprintBench {
                         Serving synapseServing = Frontends.await(synapse, haproxy, frontends, services, synapseStarted);
                         System.out.println(
                                 "synapse: " + synapseServing.describe("backends ready", "frontend answering"));
-                        Period period = new Period(floor.pid(), nerve, synapse, frontends);
+                        Period period = new Period(floor.pid(), libraries.pid(), nerve, synapse, frontends);
                         period.run(Duration.ofMillis((long) (minutes * 60_000)));
-                        new Report(floor, period, nerveServing, synapseServing, minutes).print();
+                        new Report(floor, libraries, period, nerveServing, synapseServing, minutes).print();
                         if (nativeMemory) {
                             NativeMemory.print("nerve", nerve.pid());
                             NativeMemory.print("synapse", synapse.pid());
@@ -134,6 +140,53 @@ public final class FootprintBench {
                         .forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /**
+     * The library floor ({@code io.smartstack.nerve.bench.LibraryFloor}, from Nerve's jar and the floor's own jar),
+     * reading the Nerve's config, registering in the benchmark's ZooKeeper and sending its GETs to the same health
+     * endpoint, with the daemons' JVM options. When the daemons map a class-data-sharing archive, so does it: one
+     * made by a 3-second training run of its own, as the daemons' archives are made at build time.
+     */
+    private Floor startLibraryFloor(List<String> floorOptions, String zookeeper, HealthEndpoint endpoint)
+            throws Exception {
+        String classpath = env("FOOTPRINT_LIBRARY_FLOOR_CLASSPATH");
+        String[] arguments = {
+            nerveConfig(zookeeper, endpoint).toString(), zookeeper, "http://127.0.0.1:" + endpoint.port() + "/health"
+        };
+        List<String> options = new ArrayList<>(floorOptions);
+        boolean archived = options("FOOTPRINT_NERVE_OPTS").stream()
+                .anyMatch(option -> option.startsWith("-XX:SharedArchiveFile="));
+        if (archived) {
+            Path archive = directory.resolve("library-floor.jsa");
+            List<String> training = new ArrayList<>(floorOptions);
+            training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            List<String> command = javaCommand(training, classpath, LIBRARY_FLOOR, arguments);
+            command.add("3");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            directory.resolve("library-floor-training.log").toFile())
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.exists(archive)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the library floor's training run failed:\n"
+                        + Files.readString(directory.resolve("library-floor-training.log")));
+            }
+            options.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        return Floor.start(javaCommand(options, classpath, LIBRARY_FLOOR, arguments));
+    }
+
+    private static final String LIBRARY_FLOOR = "io.smartstack.nerve.bench.LibraryFloor";
+
+    private static List<String> javaCommand(List<String> options, String classpath, String main, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", classpath, main));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     private List<String> daemonCommand(String daemon, Path config) {
@@ -225,25 +278,45 @@ public final class FootprintBench {
         return value;
     }
 
-    /** The floor process: {@link FootprintFloor} with the daemons' JVM options, started and timed. */
+    /**
+     * A floor process ({@link FootprintFloor}, or the library floor), started and timed until it prints {@code
+     * ready}; its output is read to the end meanwhile, the last lines kept for an error.
+     */
     record Floor(Process process, long startNanos) implements AutoCloseable {
-        static Floor start(List<String> options, String classpath) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(options);
-            command.addAll(List.of("-cp", classpath, FootprintFloor.class.getName()));
+        static Floor start(List<String> command) throws Exception {
             long started = System.nanoTime();
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();
-            BufferedReader output =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line = output.readLine();
-            long ready = System.nanoTime() - started;
-            if (!"ready".equals(line)) {
+            java.util.concurrent.CompletableFuture<Long> ready = new java.util.concurrent.CompletableFuture<>();
+            java.util.Deque<String> last = new java.util.concurrent.ConcurrentLinkedDeque<>();
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader output = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            for (String line; (line = output.readLine()) != null; ) {
+                                if ("ready".equals(line)) {
+                                    ready.complete(System.nanoTime() - started);
+                                }
+                                last.addLast(line);
+                                if (last.size() > 20) {
+                                    last.removeFirst();
+                                }
+                            }
+                        } catch (java.io.IOException e) {
+                            // the process is gone: its output ends here
+                        }
+                        ready.completeExceptionally(new IllegalStateException(
+                                "the floor program ended without printing ready:\n" + String.join("\n", last)));
+                    },
+                    "footprint-floor-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                return new Floor(process, ready.get(60, TimeUnit.SECONDS));
+            } catch (Exception e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the floor program printed " + line + " instead of ready");
+                throw e;
             }
-            return new Floor(process, ready);
         }
 
         long pid() {

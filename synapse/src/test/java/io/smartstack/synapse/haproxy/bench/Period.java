@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The footprint benchmark's measured period: every 5 s the resident memory of the floor and of both
+ * The footprint benchmark's measured period: every 5 s the resident memory of the floors and of both
  * daemons, and one request through each of Synapse's frontends; a progress line every minute (every
  * 30 s in runs under 3 minutes).
  */
 final class Period {
     private static final long SAMPLE_MILLIS = 5_000;
     final Resident floor;
+    final Resident libraries;
     final Resident nerve;
     final Resident synapse;
     private final ExternalProcess nerveProcess;
@@ -21,8 +22,9 @@ final class Period {
     int requests;
     int failedRequests;
 
-    Period(long floorPid, ExternalProcess nerve, ExternalProcess synapse, List<Integer> frontends) {
+    Period(long floorPid, long librariesPid, ExternalProcess nerve, ExternalProcess synapse, List<Integer> frontends) {
         this.floor = new Resident(floorPid);
+        this.libraries = new Resident(librariesPid);
         this.nerve = new Resident(nerve.pid());
         this.synapse = new Resident(synapse.pid());
         this.nerveProcess = nerve;
@@ -49,11 +51,13 @@ final class Period {
                 nextProgress += progressMillis * 1_000_000;
                 System.out.printf(
                         Locale.ROOT,
-                        "   %5.1f min: RSS nerve %s, synapse %s, floor %s; requests through Synapse %d (%d failed)%n",
+                        "   %5.1f min: RSS nerve %s, synapse %s, floor %s, library floor %s;"
+                                + " requests through Synapse %d (%d failed)%n",
                         (System.nanoTime() - start) / 60e9,
                         Resident.megabytes(nerve.lastKilobytes()),
                         Resident.megabytes(synapse.lastKilobytes()),
                         Resident.megabytes(floor.lastKilobytes()),
+                        Resident.megabytes(libraries.lastKilobytes()),
                         requests,
                         failedRequests);
             }
@@ -62,6 +66,7 @@ final class Period {
 
     private void sample() throws Exception {
         floor.sample();
+        libraries.sample();
         nerve.sample();
         synapse.sample();
     }

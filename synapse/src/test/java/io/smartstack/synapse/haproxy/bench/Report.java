@@ -2,9 +2,10 @@ package io.smartstack.synapse.haproxy.bench;
 
 import java.util.Locale;
 
-/** The footprint benchmark's summary: each daemon against the floor and against the goals. */
+/** The footprint benchmark's summary: each daemon against the two floors and against the goals. */
 record Report(
         FootprintBench.Floor floorProcess,
+        FootprintBench.Floor librariesProcess,
         Period period,
         FootprintBench.Serving nerveServing,
         FootprintBench.Serving synapseServing,
@@ -21,13 +22,25 @@ record Report(
                 period.failedRequests);
         System.out.printf(
                 Locale.ROOT,
-                "   %-8s start -> ready %.3f s; RSS at end %s, max %s%n",
+                "   %-13s start -> ready %.3f s; RSS at end %s, max %s%n",
                 "floor",
                 floorProcess.startNanos() / 1e9,
                 Resident.megabytes(floor.lastKilobytes()),
                 Resident.megabytes(floor.maxKilobytes()));
+        Resident libraries = period.libraries;
+        System.out.printf(
+                Locale.ROOT,
+                "   %-13s start -> ready %.3f s; RSS at end %s (+%s over the floor), max %s%n",
+                "library floor",
+                librariesProcess.startNanos() / 1e9,
+                Resident.megabytes(libraries.lastKilobytes()),
+                Resident.megabytes(libraries.lastKilobytes() - floor.lastKilobytes()),
+                Resident.megabytes(libraries.maxKilobytes()));
         daemon("nerve", nerveServing.firstNanos(), period.nerve, floor);
         daemon("synapse", synapseServing.completeNanos(), period.synapse, floor);
+        System.out.println(
+                "   (library floor = the daemons' libraries doing the least a sidecar does: a YAML config,"
+                        + " logging, a ZooKeeper session with one ephemeral node, a metrics registry, an HTTP GET every 0.5 s)");
         System.out.println("   (nerve serving = first registration in ZooKeeper; synapse serving = every backend"
                 + " ready in HAProxy and every frontend answering)");
         System.out.printf(
@@ -40,7 +53,8 @@ record Report(
     private void daemon(String name, long serving, Resident resident, Resident floor) {
         System.out.printf(
                 Locale.ROOT,
-                "   %-8s start -> serving %.3f s (%.1fx floor, +%.3f s); RSS at end %s (%.2fx floor, +%s), max %s%n",
+                "   %-13s start -> serving %.3f s (%.1fx floor, +%.3f s); RSS at end %s (%.2fx floor, +%s;"
+                        + " %s over the library floor), max %s%n",
                 name,
                 serving / 1e9,
                 (double) serving / floorProcess.startNanos(),
@@ -48,7 +62,12 @@ record Report(
                 Resident.megabytes(resident.lastKilobytes()),
                 (double) resident.lastKilobytes() / floor.lastKilobytes(),
                 Resident.megabytes(resident.lastKilobytes() - floor.lastKilobytes()),
+                signed(resident.lastKilobytes() - period.libraries.lastKilobytes()),
                 Resident.megabytes(resident.maxKilobytes()));
+    }
+
+    private static String signed(long kilobytes) {
+        return (kilobytes < 0 ? "-" : "+") + Resident.megabytes(Math.abs(kilobytes));
     }
 
     private static String verdict(long serving, Resident resident) {
