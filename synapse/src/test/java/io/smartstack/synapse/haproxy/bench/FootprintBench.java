@@ -5,14 +5,18 @@ import io.smartstack.testing.ExternalProcess;
 import io.smartstack.testing.FreePorts;
 import io.smartstack.testing.HealthEndpoint;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
 
@@ -287,8 +291,8 @@ public final class FootprintBench {
             long started = System.nanoTime();
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();
-            java.util.concurrent.CompletableFuture<Long> ready = new java.util.concurrent.CompletableFuture<>();
-            java.util.Deque<String> last = new java.util.concurrent.ConcurrentLinkedDeque<>();
+            CompletableFuture<Long> ready = new CompletableFuture<>();
+            Deque<String> last = new ConcurrentLinkedDeque<>();
             Thread reader = new Thread(
                     () -> {
                         try (BufferedReader output = new BufferedReader(
@@ -302,7 +306,7 @@ public final class FootprintBench {
                                     last.removeFirst();
                                 }
                             }
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             // the process is gone: its output ends here
                         }
                         ready.completeExceptionally(new IllegalStateException(

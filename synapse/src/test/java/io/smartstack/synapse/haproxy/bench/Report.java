@@ -20,22 +20,13 @@ record Report(
                 minutes,
                 period.requests,
                 period.failedRequests);
-        System.out.printf(
-                Locale.ROOT,
-                "   %-13s start -> ready %.3f s; RSS at end %s, max %s%n",
-                "floor",
-                floorProcess.startNanos() / 1e9,
-                Resident.megabytes(floor.lastKilobytes()),
-                Resident.megabytes(floor.maxKilobytes()));
-        Resident libraries = period.libraries;
-        System.out.printf(
-                Locale.ROOT,
-                "   %-13s start -> ready %.3f s; RSS at end %s (+%s over the floor), max %s%n",
+        floor("floor", floorProcess, floor, "");
+        floor(
                 "library floor",
-                librariesProcess.startNanos() / 1e9,
-                Resident.megabytes(libraries.lastKilobytes()),
-                Resident.megabytes(libraries.lastKilobytes() - floor.lastKilobytes()),
-                Resident.megabytes(libraries.maxKilobytes()));
+                librariesProcess,
+                period.libraries,
+                " (+" + Resident.megabytes(period.libraries.lastKilobytes() - floor.lastKilobytes())
+                        + " over the floor)");
         daemon("nerve", nerveServing.firstNanos(), period.nerve, floor);
         daemon("synapse", synapseServing.completeNanos(), period.synapse, floor);
         System.out.println(
@@ -48,6 +39,17 @@ record Report(
                 "goal (each daemon <= 64 MB RSS at the end, <= 1 s from start to serving): nerve %s, synapse %s%n",
                 verdict(nerveServing.firstNanos(), period.nerve),
                 verdict(synapseServing.completeNanos(), period.synapse));
+    }
+
+    private static void floor(String name, FootprintBench.Floor process, Resident resident, String comparison) {
+        System.out.printf(
+                Locale.ROOT,
+                "   %-13s start -> ready %.3f s; RSS at end %s%s, max %s%n",
+                name,
+                process.startNanos() / 1e9,
+                Resident.megabytes(resident.lastKilobytes()),
+                comparison,
+                Resident.megabytes(resident.maxKilobytes()));
     }
 
     private void daemon(String name, long serving, Resident resident, Resident floor) {
