@@ -182,6 +182,7 @@ final class Reloads {
         while (System.nanoTime() < deadline) {
             Optional<Long> now = runtime.workerPid(socket.get());
             if (now.isPresent() && !now.equals(before)) {
+                runtime.replaced(before.get());
                 return "; worker pid " + before.get() + " -> " + now.get();
             }
             java.util.concurrent.locks.LockSupport.parkNanos(

@@ -84,6 +84,13 @@ public interface HaproxyRuntime extends AutoCloseable {
     /** The current process's pid, asked on a new connection; empty when unreachable. */
     Optional<Long> workerPid(String socket);
 
+    /**
+     * A reload replaced the process with this pid: from now on its answers are taken for an old process's, as if it
+     * said it was stopping. Just after a reload the old process may still accept connections on the stats socket
+     * before it knows it is to stop.
+     */
+    void replaced(long pid);
+
     /** Sends the commands in order; one outcome per command, in the same order. */
     List<CommandOutcome> send(String socket, List<RuntimeCommand> commands);
 

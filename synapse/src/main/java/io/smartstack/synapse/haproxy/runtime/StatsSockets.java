@@ -3,7 +3,9 @@ package io.smartstack.synapse.haproxy.runtime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * once per pass) asks {@code show info}; a process that answers {@code Stopping: 1} is an old worker
  * or an old daemon-mode process that a reload replaced but that still holds this session, so the
  * session is closed and opened again (a new connection always reaches the process serving now), for
- * up to a second. The pid it then reports is the current worker's; a change is logged once. An answer {@code Proxy is
+ * up to a second. So is a process {@link #replaced(long)} names: right after a reload the old worker
+ * can still take new connections before it knows it is to stop. The pid it then reports is the current worker's; a change is logged once. An answer {@code Proxy is
  * disabled.} in the middle of a pass means a reload happened meanwhile: the command and the rest of
  * the batch come back {@link CommandOutcome.Stale} and the session moves to the new process. {@link
  * #release()} closes every session, so an old worker never waits for Synapse to let go. Chosen over
@@ -33,8 +36,13 @@ public final class StatsSockets implements HaproxyRuntime {
     private static final String NO_PROXY = "No such proxy.";
     private static final Duration FOLLOW = Duration.ofSeconds(1);
 
+    /** How many replaced pids are remembered: reloads come at most every restart_interval. */
+    private static final int REPLACED = 8;
+
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     private final Duration readTimeout;
+    /** Processes a reload replaced, newest last. */
+    private final Deque<Long> replaced = new ArrayDeque<>();
 
     /** One session per socket; answers must arrive within {@code readTimeout}. */
     public StatsSockets(List<Path> sockets, Duration readTimeout) {
@@ -196,6 +204,15 @@ public final class StatsSockets implements HaproxyRuntime {
     }
 
     @Override
+    public void replaced(long pid) {
+        replaced.remove(pid);
+        replaced.addLast(pid);
+        while (replaced.size() > REPLACED) {
+            replaced.removeFirst();
+        }
+    }
+
+    @Override
     public List<CommandOutcome> send(String socket, List<RuntimeCommand> commands) {
         Session session = session(socket);
         List<CommandOutcome> outcomes = new ArrayList<>(commands.size());
@@ -313,7 +330,7 @@ public final class StatsSockets implements HaproxyRuntime {
     }
 
     /** Makes sure the session is on the process serving now (see the class comment). */
-    private static void follow(String socket, Session session) throws IOException {
+    private void follow(String socket, Session session) throws IOException {
         follow(socket, session, List.of());
     }
 
@@ -322,7 +339,7 @@ public final class StatsSockets implements HaproxyRuntime {
      * session must be checked, {@code show info} and {@code then} go in one pipelined batch, and the
      * answers to {@code then} are used only if a current process gave them.
      */
-    private static List<String> follow(String socket, Session session, List<String> then) throws IOException {
+    private List<String> follow(String socket, Session session, List<String> then) throws IOException {
         if (session.verified && session.api.connected()) {
             return session.api.executeAll(then);
         }
@@ -333,8 +350,16 @@ public final class StatsSockets implements HaproxyRuntime {
         while (true) {
             List<String> answers = session.api.executeAll(batch);
             Map<String, String> info = RuntimeParsers.info(answers.get(0));
-            if (!"1".equals(info.get("Stopping"))) {
-                long pid = Long.parseLong(info.getOrDefault("Pid", "-1"));
+            long pid = Long.parseLong(info.getOrDefault("Pid", "-1"));
+            boolean stopping = "1".equals(info.get("Stopping"));
+            boolean old = replaced.contains(pid);
+            if (!stopping && old && System.nanoTime() > deadline) {
+                // still the one answering, not stopping, a second on: it serves now (the reload was undone, or the
+                // pid came round again)
+                replaced.remove(pid);
+                old = false;
+            }
+            if (!stopping && !old) {
                 if (session.pid > 0 && pid != session.pid) {
                     LOG.info(
                             "HAProxy on {} is now worker pid {} (was {}): runtime commands follow it",
@@ -352,8 +377,8 @@ public final class StatsSockets implements HaproxyRuntime {
             }
             session.api.reconnect();
             if (System.nanoTime() > deadline) {
-                throw new IOException("only a stopping HAProxy process (pid " + info.get("Pid") + ") answers on "
-                        + socket + " after " + FOLLOW);
+                throw new IOException(
+                        "only a stopping HAProxy process (pid " + pid + ") answers on " + socket + " after " + FOLLOW);
             }
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }

@@ -146,6 +146,11 @@ public final class FakeHaproxyRuntime implements HaproxyRuntime {
     }
 
     @Override
+    public synchronized void replaced(long pid) {
+        // the fake has one process at a time: nothing of an old one answers
+    }
+
+    @Override
     public synchronized Optional<Long> workerPid(String socket) {
         reloadIfMarked();
         return Optional.of(pid);
