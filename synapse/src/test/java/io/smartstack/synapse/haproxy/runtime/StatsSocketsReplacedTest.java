@@ -45,25 +45,29 @@ class StatsSocketsReplacedTest {
 
     @Test
     void aSessionAfterAReloadGoesToTheNewWorkerWhileTheOldOneStillAnswers() throws Exception {
+        assertEquals(Optional.of("1\n# answered by pid 200"), answerAfterReload(true));
+    }
+
+    @Test
+    void withoutTheReloadNamingItTheOldWorkerIsTakenForTheCurrentOne() throws Exception {
+        assertEquals(Optional.of("1\n# answered by pid 100"), answerAfterReload(false));
+    }
+
+    /**
+     * {@code show servers state} in a session opened after a reload from worker 100 to worker 200, while the old
+     * worker still takes the first new connection; {@code named}: the reload named pid 100 as replaced.
+     */
+    private Optional<String> answerAfterReload(boolean named) throws Exception {
         // connection 0: the session before the reload; 1: the old worker, not stopping yet; 2 on: the new worker
         cli = new ScriptedCli(directory.resolve("haproxy.sock"), connection -> connection < 2 ? 100 : 200);
         try (StatsSockets runtime = new StatsSockets(List.of(cli.socket), Duration.ofSeconds(5))) {
             String socket = cli.socket.toString();
             assertEquals(Optional.of("1\n# answered by pid 100"), runtime.serversState(socket));
             runtime.release();
-            runtime.replaced(100);
-            assertEquals(Optional.of("1\n# answered by pid 200"), runtime.serversState(socket));
-        }
-    }
-
-    @Test
-    void withoutTheReloadNamingItTheOldWorkerIsTakenForTheCurrentOne() throws Exception {
-        cli = new ScriptedCli(directory.resolve("haproxy.sock"), connection -> connection < 2 ? 100 : 200);
-        try (StatsSockets runtime = new StatsSockets(List.of(cli.socket), Duration.ofSeconds(5))) {
-            String socket = cli.socket.toString();
-            assertEquals(Optional.of("1\n# answered by pid 100"), runtime.serversState(socket));
-            runtime.release();
-            assertEquals(Optional.of("1\n# answered by pid 100"), runtime.serversState(socket));
+            if (named) {
+                runtime.replaced(100);
+            }
+            return runtime.serversState(socket);
         }
     }
 
