@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * or an old daemon-mode process that a reload replaced but that still holds this session, so the
  * session is closed and opened again (a new connection always reaches the process serving now), for
  * up to a second. So is a process {@link #replaced(long)} names: right after a reload the old worker
- * can still take new connections before it knows it is to stop. The pid it then reports is the current worker's; a change is logged once. An answer {@code Proxy is
- * disabled.} in the middle of a pass means a reload happened meanwhile: the command and the rest of
+ * can still take new connections before it knows it is to stop. The pid it then reports is the
+ * current worker's; a change is logged once. An answer {@code Proxy is disabled.} in the middle of a
+ * pass means a reload happened meanwhile: the command and the rest of
  * the batch come back {@link CommandOutcome.Stale} and the session moves to the new process. {@link
  * #release()} closes every session, so an old worker never waits for Synapse to let go. Chosen over
  * the master CLI's process list because it works the same for master-worker, daemon-mode ({@code

@@ -184,24 +184,27 @@ public final class FootprintBench {
 
     private static final String LIBRARY_FLOOR = "io.smartstack.nerve.bench.LibraryFloor";
 
-    private static List<String> javaCommand(List<String> options, String classpath, String main, String... arguments) {
+    /** This JVM's {@code java} with {@code options}, then {@code rest}. */
+    private static List<String> java(List<String> options, List<String> rest) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        command.addAll(List.of("-cp", classpath, main));
-        command.addAll(List.of(arguments));
+        command.addAll(rest);
         return command;
     }
 
+    private static List<String> javaCommand(List<String> options, String classpath, String main, String... arguments) {
+        List<String> rest = new ArrayList<>(List.of("-cp", classpath, main));
+        rest.addAll(List.of(arguments));
+        return java(options, rest);
+    }
+
     private List<String> daemonCommand(String daemon, Path config) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options("FOOTPRINT_" + daemon + "_OPTS"));
+        List<String> options = new ArrayList<>(options("FOOTPRINT_" + daemon + "_OPTS"));
         if (nativeMemory) {
-            command.add("-XX:NativeMemoryTracking=summary");
+            options.add("-XX:NativeMemoryTracking=summary");
         }
-        command.addAll(List.of("-jar", env("FOOTPRINT_" + daemon + "_JAR"), "--config", config.toString()));
-        return command;
+        return java(options, List.of("-jar", env("FOOTPRINT_" + daemon + "_JAR"), "--config", config.toString()));
     }
 
     private Path nerveConfig(String zookeeper, HealthEndpoint endpoint) throws Exception {
