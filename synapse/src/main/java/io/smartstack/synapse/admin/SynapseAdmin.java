@@ -41,8 +41,8 @@ public final class SynapseAdmin implements AutoCloseable {
      * unreachable, last reload failed). Otherwise 503 with the reasons.
      */
     private static AdminServer.Response health(Reconciler reconciler) {
-        List<String> reasons =
-                StatusJson.notReady(reconciler.status(), reconciler.generatorStatus(GENERATOR_STATUS_TIMEOUT));
+        Reconciler.Views views = reconciler.views(GENERATOR_STATUS_TIMEOUT);
+        List<String> reasons = StatusJson.notReady(views.status(), views.generators());
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", reasons.isEmpty() ? "ok" : "not ready");
         health.put("ready", reasons.isEmpty());
@@ -51,7 +51,8 @@ public final class SynapseAdmin implements AutoCloseable {
     }
 
     private static Map<String, Object> status(Reconciler reconciler) {
-        return StatusJson.build(reconciler.status(), reconciler.generatorStatus(GENERATOR_STATUS_TIMEOUT));
+        Reconciler.Views views = reconciler.views(GENERATOR_STATUS_TIMEOUT);
+        return StatusJson.build(views.status(), views.generators());
     }
 
     public void start() throws IOException {

@@ -155,17 +155,26 @@ public final class Reconciler implements DiscoverySink, AutoCloseable {
         return status.get();
     }
 
-    /** Each generator's {@link ConfigGenerator#status()}, taken on the reconciler thread (bounded wait). */
-    public Map<String, Object> generatorStatus(Duration timeout) {
+    /**
+     * The reconciler's status and each generator's {@link ConfigGenerator#status()}, taken together on
+     * the reconciler thread (bounded wait), so that both describe the same moment: read apart, a pass
+     * running in between (a cold start's first apply takes seconds) would pair the status from before it
+     * with the generators' from after it. When the thread does not answer in time, the last of each.
+     */
+    public Views views(Duration timeout) {
         try {
-            return thread.submit(applier::generatorStatus).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return thread.submit(() -> new Views(status.get(), applier.generatorStatus()))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
+            return new Views(status.get(), Map.of());
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            return applier.lastGeneratorStatus();
+            return new Views(status.get(), applier.lastGeneratorStatus());
         }
     }
+
+    /** The reconciler's status and the generators' status of one moment; see {@link #views}. */
+    public record Views(SynapseStatus status, Map<String, Object> generators) {}
 
     /** The desired state last handed to the generators; empty before the first apply. */
     public Optional<DesiredState> desiredState() throws Exception {
