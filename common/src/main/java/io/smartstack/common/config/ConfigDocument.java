@@ -52,14 +52,20 @@ public final class ConfigDocument {
 
     private final String source;
     private final JsonNode tree;
-    private final Map<String, JsonLocation> locations;
     private final EnvironmentSubstitution substitution;
+    /** The parsed text and its format, until the key locations are first asked for; then null. */
+    private String text;
+
+    private Format format;
+    private Map<String, JsonLocation> locations;
 
     private ConfigDocument(
-            String source, JsonNode tree, Map<String, JsonLocation> locations, EnvironmentSubstitution substitution) {
+            String source, JsonNode tree, String text, Format format, EnvironmentSubstitution substitution) {
         this.source = source;
         this.tree = tree;
-        this.locations = locations;
+        this.text = text;
+        this.format = format;
+        this.locations = text == null ? Map.of() : null;
         this.substitution = substitution;
     }
 
@@ -97,7 +103,7 @@ public final class ConfigDocument {
             if (tree == null || tree.isMissingNode()) {
                 tree = MissingNode.getInstance();
             }
-            return new ConfigDocument(source, tree, locate(mapper, text), substitution);
+            return new ConfigDocument(source, tree, text, format, substitution);
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             int line = where == null ? 0 : where.getLineNr();
@@ -117,7 +123,7 @@ public final class ConfigDocument {
      */
     public static ConfigDocument of(JsonNode tree, String source) {
         return new ConfigDocument(
-                source, tree == null ? MissingNode.getInstance() : tree, Map.of(), EnvironmentSubstitution.system());
+                source, tree == null ? MissingNode.getInstance() : tree, null, null, EnvironmentSubstitution.system());
     }
 
     /** The document's top-level node; problems found while reading it are added to {@code problems}. */
@@ -138,10 +144,27 @@ public final class ConfigDocument {
     }
 
     ConfigProblem problemAt(String path, String message) {
-        JsonLocation location = locations.get(path);
+        JsonLocation location = locations().get(path);
         int line = location == null ? 0 : location.getLineNr();
         int column = location == null ? 0 : location.getColumnNr();
         return new ConfigProblem(path, message, source, line, column);
+    }
+
+    /**
+     * Where each key and array element starts, found when a problem or warning first needs it: a valid
+     * config is parsed once (at a thousand services the second pass was a tenth of Synapse's start).
+     */
+    private synchronized Map<String, JsonLocation> locations() {
+        if (locations == null) {
+            try {
+                locations = locate(format.mapper(), text);
+            } catch (JsonProcessingException e) {
+                locations = Map.of(); // cannot happen: the same text was parsed once already
+            }
+            text = null;
+            format = null;
+        }
+        return locations;
     }
 
     /** One pass over the token stream recording where every key and array element starts. */

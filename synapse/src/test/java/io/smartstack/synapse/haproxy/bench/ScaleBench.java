@@ -68,7 +68,8 @@ public final class ScaleBench {
         }
         System.out.println("synapse-bench scale: " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, znode names " + (options.get("path-encoding") != 0 ? "path-encoded" : "plain")
-                + ", ZooKeeper in the benchmark's JVM (curator-test), Synapse in its own JVM with "
+                + ", ZooKeeper in the benchmark's JVM (curator-test), Synapse in its own JVM from "
+                + System.getenv().getOrDefault("SYNAPSE_BENCH_JAR", "the build's classes") + " with "
                 + System.getenv().getOrDefault("SYNAPSE_JAVA_OPTS", "(no JVM options)"));
         try (TestingServer zookeeper = new TestingServer(true)) {
             ScaleBench bench = new ScaleBench(zookeeper, options);

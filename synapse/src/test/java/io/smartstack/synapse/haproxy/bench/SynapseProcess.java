@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real Synapse daemon in its own JVM (the launcher's JVM options, or {@code SYNAPSE_JAVA_OPTS}),
- * watching {@code services} paths of the benchmark's ZooKeeper and managing its own HAProxy. Its log
- * goes to a file so the benchmark can count lines. {@link #close()} stops Synapse and then HAProxy.
+ * watching {@code services} paths of the benchmark's ZooKeeper and managing its own HAProxy. It runs
+ * from the jar named by {@code SYNAPSE_BENCH_JAR} (bin/synapse-bench: the shaded jar, as the launcher
+ * runs it), else from the benchmark's own classpath. Its log goes to a file so the benchmark can count
+ * lines. {@link #close()} stops Synapse and then HAProxy.
  */
 final class SynapseProcess implements AutoCloseable {
     final LiveHaproxy haproxy;
@@ -35,8 +37,13 @@ final class SynapseProcess implements AutoCloseable {
                 command.add(option.replace("@DIR@", haproxy.directory.toString()));
             }
         }
-        command.addAll(
-                List.of("-cp", childClasspath(), "io.smartstack.synapse.SynapseMain", "--config", config.toString()));
+        String jar = System.getenv().getOrDefault("SYNAPSE_BENCH_JAR", "");
+        if (jar.isEmpty()) {
+            command.addAll(List.of("-cp", childClasspath(), "io.smartstack.synapse.SynapseMain"));
+        } else {
+            command.addAll(List.of("-jar", jar));
+        }
+        command.addAll(List.of("--config", config.toString()));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         startedNanos = System.nanoTime();
