@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HostResolver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostResolver.class);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private record Entry(Optional<String> address, Instant at, boolean inFlight, boolean failing) {}
 
@@ -48,7 +46,27 @@ final class HostResolver implements AutoCloseable {
     }
 
     static boolean isLiteral(String host) {
-        return host.contains(":") || IPV4.matcher(host).matches();
+        return host.indexOf(':') >= 0 || isDottedQuad(host);
+    }
+
+    /** Four groups of 1 to 3 digits joined by dots (an IPv4 literal), checked without a regex: this runs for every server of every pass. */
+    private static boolean isDottedQuad(String host) {
+        int groups = 1;
+        int digits = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && groups < 4) {
+                groups++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return groups == 4 && digits > 0;
     }
 
     /** The address of {@code host} if known now; starts a lookup when it is unknown or stale. */

@@ -2,6 +2,8 @@ package io.smartstack.synapse.haproxy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,26 @@ class HostResolverTest {
             assertEquals(Optional.of("10.1.2.3"), resolver.address("10.1.2.3"));
             assertEquals(Optional.of("::1"), resolver.address("::1"));
             assertEquals(0, resolved.get());
+        }
+    }
+
+    @Test
+    void onlyDottedQuadsAndAddressesWithAColonAreLiterals() {
+        for (String literal : java.util.List.of("10.1.2.3", "0.0.0.0", "999.1.1.1", "fe80::1", "::1")) {
+            assertTrue(HostResolver.isLiteral(literal), literal);
+        }
+        for (String name : java.util.List.of(
+                "localhost",
+                "10.1.2",
+                "10.1.2.3.4",
+                "10..2.3",
+                ".1.2.3",
+                "1.2.3.",
+                "1234.1.1.1",
+                "1.2.3.4a",
+                "",
+                "db-1")) {
+            assertFalse(HostResolver.isLiteral(name), name);
         }
     }
 

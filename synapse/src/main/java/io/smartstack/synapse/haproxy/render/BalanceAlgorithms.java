@@ -22,7 +22,7 @@ public final class BalanceAlgorithms {
         String algorithm = "roundrobin";
         String hashType = "map-based";
         for (String line : all) {
-            String[] words = line.trim().toLowerCase(Locale.ROOT).split("\\s+");
+            String[] words = Words.of(line.toLowerCase(Locale.ROOT));
             if (words.length >= 2 && words[0].equals("balance")) {
                 algorithm = words[1];
             } else if (words.length >= 2 && words[0].equals("hash-type")) {
@@ -42,7 +42,7 @@ public final class BalanceAlgorithms {
         all.addAll(backendLines);
         String algorithm = "roundrobin";
         for (String line : all) {
-            String[] words = line.trim().split("\\s+");
+            String[] words = Words.of(line);
             if (words.length >= 2 && words[0].equalsIgnoreCase("balance")) {
                 algorithm = line.trim().substring(words[0].length()).trim();
             }

@@ -160,7 +160,7 @@ public final class ModelBuilder {
         List<String> all = new ArrayList<>(defaults);
         all.addAll(backendLines);
         for (String line : all) {
-            String[] words = line.trim().split("\\s+");
+            String[] words = Words.of(line);
             if (words.length >= 2 && words[0].equals("mode")) {
                 mode = words[1];
             }
@@ -212,7 +212,7 @@ public final class ModelBuilder {
         inherited.addAll(own);
         String mode = "tcp";
         for (String line : inherited) {
-            String[] words = line.trim().split("\\s+");
+            String[] words = Words.of(line);
             if (words.length >= 2 && words[0].equals("mode")) {
                 mode = words[1];
             }
@@ -242,9 +242,7 @@ public final class ModelBuilder {
     }
 
     private static boolean hasKeyword(List<String> lines, String keyword) {
-        return lines.stream()
-                .map(line -> line.trim().replaceAll("\\s+", " "))
-                .anyMatch(line -> line.startsWith(keyword));
+        return lines.stream().map(Words::normalized).anyMatch(line -> line.startsWith(keyword));
     }
 
     private static String sha1(String text) {

@@ -90,7 +90,7 @@ public final class ServerIds {
 
     /** The id in {@code id <n>} of server options, if any (a malformed one is empty here). */
     public static OptionalInt idInOptions(String options) {
-        String[] words = options.trim().split("\\s+");
+        String[] words = Words.of(options);
         for (int i = 0; i + 1 < words.length; i++) {
             if (words[i].equals("id")) {
                 try {
@@ -106,7 +106,7 @@ public final class ServerIds {
     /** Server options without their {@code id <n>} words (the server line carries the id once). */
     public static String withoutId(String options) {
         List<String> kept = new ArrayList<>();
-        String[] words = options.trim().split("\\s+");
+        String[] words = Words.of(options);
         for (int i = 0; i < words.length; i++) {
             if (words[i].equals("id") && i + 1 < words.length) {
                 i++;
@@ -170,7 +170,7 @@ public final class ServerIds {
     }
 
     private static boolean hasIdWord(String options) {
-        for (String word : options.trim().split("\\s+")) {
+        for (String word : Words.of(options)) {
             if (word.equals("id")) {
                 return true;
             }

@@ -49,7 +49,7 @@ public record ServerModel(
         if (weight.isPresent()) {
             return weight.getAsInt();
         }
-        String[] words = options.trim().split("\\s+");
+        String[] words = Words.of(options);
         int found = 1;
         for (int i = 0; i + 1 < words.length; i++) {
             if (words[i].equals("weight") && words[i + 1].matches("\\d{1,3}")) {

@@ -1,5 +1,6 @@
 package io.smartstack.synapse.haproxy.runtime;
 
+import io.smartstack.synapse.haproxy.render.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,7 @@ public record DynamicOptions(String options, List<String> dropped, boolean check
         List<String> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         boolean check = false;
-        String[] words =
-                options.trim().isEmpty() ? new String[0] : options.trim().split("\\s+");
+        String[] words = options.trim().isEmpty() ? new String[0] : Words.of(options);
         for (int i = 0; i < words.length; i++) {
             String word = words[i];
             Integer arguments = REFUSED.get(word);

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Parsers of the runtime API's answers (pure). */
 public final class RuntimeParsers {
@@ -25,7 +26,7 @@ public final class RuntimeParsers {
                 continue;
             }
             if (trimmed.startsWith("#")) {
-                columns = indexOf(trimmed.substring(1).trim().split(" "));
+                columns = columns(trimmed, " ");
                 continue;
             }
             if (columns == null) {
@@ -55,7 +56,7 @@ public final class RuntimeParsers {
         for (String line : answer.split("\n", 4)) {
             String trimmed = line.trim();
             if (trimmed.startsWith("#")) {
-                columns = indexOf(trimmed.substring(1).trim().split(" "));
+                columns = columns(trimmed, " ");
             } else if (columns != null && !trimmed.isEmpty() && columns.containsKey("be_id")) {
                 String[] fields = trimmed.split(" ", columns.get("be_id") + 2);
                 try {
@@ -80,7 +81,7 @@ public final class RuntimeParsers {
                 continue;
             }
             if (line.startsWith("#")) {
-                columns = indexOf(line.substring(1).trim().split(",", -1));
+                columns = columns(line, ",");
                 continue;
             }
             if (columns == null) {
@@ -117,6 +118,30 @@ public final class RuntimeParsers {
         return info;
     }
 
+    /**
+     * Only the {@code keys} of {@code show info}, each as {@link #info} gives it, found without cutting
+     * the other lines (a pass reads three keys of about sixty).
+     */
+    public static Map<String, String> info(String answer, Set<String> keys) {
+        Map<String, String> info = new HashMap<>();
+        int start = 0;
+        while (start < answer.length() && info.size() < keys.size()) {
+            int end = answer.indexOf('\n', start);
+            if (end < 0) {
+                end = answer.length();
+            }
+            for (String key : keys) {
+                int colon = start + key.length();
+                if (colon < end && answer.charAt(colon) == ':' && answer.startsWith(key, start)) {
+                    info.put(key, answer.substring(colon + 1, end).trim());
+                    break;
+                }
+            }
+            start = end + 1;
+        }
+        return info;
+    }
+
     /** {@code show backend}: one backend name per line after a {@code # name} header. */
     public static Set<String> backends(String answer) {
         Set<String> names = new LinkedHashSet<>();
@@ -140,11 +165,26 @@ public final class RuntimeParsers {
         }
     }
 
-    private static Map<String, Integer> indexOf(String[] names) {
+    /** Header lines seen and their columns: every answer of a kind has the same header. */
+    private static final Map<String, Map<String, Integer>> HEADERS = new ConcurrentHashMap<>();
+
+    private static final int MAX_HEADERS = 16;
+
+    /** The column of each name in a {@code #} header line whose names are separated by {@code separator}. */
+    private static Map<String, Integer> columns(String header, String separator) {
+        Map<String, Integer> known = HEADERS.get(header);
+        if (known != null) {
+            return known;
+        }
+        String[] names = header.substring(1).trim().split(separator, separator.equals(",") ? -1 : 0);
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.length; i++) {
             index.put(names[i].trim(), i);
         }
+        if (HEADERS.size() >= MAX_HEADERS) {
+            HEADERS.clear();
+        }
+        HEADERS.put(header, Map.copyOf(index));
         return index;
     }
 

@@ -37,6 +37,9 @@ public final class StatsSockets implements HaproxyRuntime {
     private static final String NO_PROXY = "No such proxy.";
     private static final Duration FOLLOW = Duration.ofSeconds(1);
 
+    /** What a session's check reads of {@code show info}. */
+    private static final java.util.Set<String> FOLLOWED_INFO = java.util.Set.of("Pid", "Stopping", "Version");
+
     /** How many replaced pids are remembered: reloads come at most every restart_interval. */
     private static final int REPLACED = 8;
 
@@ -350,7 +353,7 @@ public final class StatsSockets implements HaproxyRuntime {
         long deadline = System.nanoTime() + FOLLOW.toNanos();
         while (true) {
             List<String> answers = session.api.executeAll(batch);
-            Map<String, String> info = RuntimeParsers.info(answers.get(0));
+            Map<String, String> info = RuntimeParsers.info(answers.get(0), FOLLOWED_INFO);
             long pid = Long.parseLong(info.getOrDefault("Pid", "-1"));
             boolean stopping = "1".equals(info.get("Stopping"));
             boolean old = replaced.contains(pid);

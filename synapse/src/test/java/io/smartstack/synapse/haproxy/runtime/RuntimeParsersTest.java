@@ -96,6 +96,18 @@ class RuntimeParsersTest {
         assertEquals(Set.of("web", "api"), RuntimeParsers.backends("# name\nweb\napi\n"));
     }
 
+    @Test
+    void readsChosenInfoKeysAsTheWholeParseGivesThem() {
+        String answer = "Name: HAProxy\nVersion: 2.6.12-1+deb12u4\nPidfile: /run/x\nPid: 8324 \nStopping: 0\n"
+                + "Process_num: 1\nStopping_x: 9";
+        Set<String> keys = Set.of("Pid", "Stopping", "Version", "Absent");
+        Map<String, String> whole = RuntimeParsers.info(answer);
+        Map<String, String> chosen = RuntimeParsers.info(answer, keys);
+        assertEquals(Map.of("Pid", "8324", "Stopping", "0", "Version", "2.6.12-1+deb12u4"), chosen);
+        chosen.forEach((key, value) -> assertEquals(whole.get(key), value, key));
+        assertEquals(Map.of("Pid", "1"), RuntimeParsers.info("Pid: 1", keys)); // the last line has no newline
+    }
+
     @ParameterizedTest
     @CsvSource({"2.6.12-1+deb12u4,2,6", "2.4.22,2,4", "3.0.0,3,0", "2.10-dev1,2,10"})
     void readsMajorAndMinorVersions(String version, int major, int minor) {
