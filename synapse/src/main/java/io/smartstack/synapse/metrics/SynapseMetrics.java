@@ -42,6 +42,7 @@ public final class SynapseMetrics {
     private final Map<String, AtomicInteger> backends = new ConcurrentHashMap<>();
     private Map<String, ServiceState> lastCounted = Map.of();
     private final Map<String, AtomicInteger> connected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> registryEvents = new ConcurrentHashMap<>();
     private final Timer propagation;
     private final Counter applies;
 
@@ -61,11 +62,13 @@ public final class SynapseMetrics {
         return registry;
     }
 
+    /** Counted per snapshot: the counter of each service is registered once and kept (no lookup per event). */
     public void registryEvent(String service) {
-        Counter.builder("synapse.registry.events")
-                .description("Snapshots received from discovery")
-                .tag("service", service)
-                .register(registry)
+        registryEvents
+                .computeIfAbsent(service, name -> Counter.builder("synapse.registry.events")
+                        .description("Snapshots received from discovery")
+                        .tag("service", name)
+                        .register(registry))
                 .increment();
     }
 
