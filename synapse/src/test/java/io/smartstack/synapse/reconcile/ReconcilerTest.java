@@ -20,6 +20,7 @@ import io.smartstack.synapse.fakes.RecordingGenerator;
 import io.smartstack.synapse.metrics.SynapseMetrics;
 import io.smartstack.synapse.model.Backend;
 import io.smartstack.synapse.model.BackendOrigin;
+import io.smartstack.synapse.model.ConfigGenerator;
 import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.selection.SelectionRules;
 import java.nio.file.Path;
@@ -31,6 +32,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +127,74 @@ class ReconcilerTest {
         assertEquals(List.of(), generator.last().services().get("api").backends());
         await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.status().ready());
         assertEquals("previous_backends", reconciler.status().services().get(0).selection());
+    }
+
+    /**
+     * A status asked for while an apply runs (a cold start's first one takes seconds) describes one
+     * moment: the reconciler's part and the generator's are both from after that apply, never the
+     * reconciler's from before it with the generator's from after it.
+     */
+    @Test
+    void viewsTakenDuringAnApplyPairTheReconcilersStatusWithTheGeneratorsOfTheSameMoment() throws Exception {
+        CountDownLatch applying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<DesiredState> applied = new AtomicReference<>();
+        ConfigGenerator slow = new ConfigGenerator() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public void start() {}
+
+            @Override
+            public void apply(DesiredState desired) {
+                applied.set(desired);
+                applying.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public Object status() {
+                DesiredState state = applied.get();
+                return Map.of(
+                        "servers",
+                        state == null
+                                ? List.of()
+                                : state.services().get("web").backends().stream()
+                                        .map(Backend::serverName)
+                                        .toList());
+            }
+
+            @Override
+            public void close() {}
+        };
+        reconciler = new Reconciler(
+                new Reconciler.Settings(LONG_STARTUP_WAIT, Duration.ofMinutes(5)),
+                new SynapseMetrics(meters),
+                Clock.systemUTC());
+        reconciler.start(config(Optional.empty(), service("web", Map.of())), List.of(slow));
+        reconciler.discovered("web", snapshot(backend("w1", "10.0.0.1")));
+        assertTrue(applying.await(5, TimeUnit.SECONDS));
+
+        CompletableFuture<Reconciler.Views> views =
+                CompletableFuture.supplyAsync(() -> reconciler.views(Duration.ofSeconds(10)));
+        Thread.sleep(200); // the request waits for the apply
+        release.countDown();
+        Reconciler.Views taken = views.get(10, TimeUnit.SECONDS);
+
+        assertEquals(
+                Map.of("servers", List.of("w1_10.0.0.1:8080")),
+                taken.generators().get("slow"));
+        SynapseStatus.ServiceStatus web = taken.status().services().get(0);
+        assertEquals("discovered", web.selection());
+        assertEquals(List.of(backend("w1", "10.0.0.1")), web.backends());
+        assertTrue(taken.status().ready());
     }
 
     @Test
