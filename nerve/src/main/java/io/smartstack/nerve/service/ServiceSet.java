@@ -53,10 +53,14 @@ public final class ServiceSet implements AutoCloseable {
                 removed.add(name);
             }
         }
+        long adding = desired.keySet().stream()
+                .filter(name -> !running.containsKey(name))
+                .count();
         desired.forEach((name, config) -> {
             Running old = running.get(name);
             if (old == null) {
-                running.put(name, start(config, instanceId, maxReportFailures));
+                Duration first = firstCycle(config, added.size(), adding);
+                running.put(name, start(config, instanceId, maxReportFailures, first));
                 added.add(name);
             } else if (!old.config().equals(config) || !old.instanceId().equals(instanceId)) {
                 log.info("service {} changed; replacing it", name);
@@ -69,9 +73,27 @@ public final class ServiceSet implements AutoCloseable {
         return new Changes(added, removed, replaced);
     }
 
+    /**
+     * When the {@code index}-th of {@code count} services added together runs its first cycle: spread
+     * over one check interval, so that a thousand services started at once do not check in one burst
+     * every interval from then on (each cycle follows the end of the last: the phases would stay
+     * together), which needed a thread and a connection per check in flight. One service alone starts
+     * at once; the last of many within one interval.
+     */
+    static Duration firstCycle(ServiceConfig config, int index, long count) {
+        if (count <= 1) {
+            return Duration.ZERO;
+        }
+        return config.checkInterval().multipliedBy(index).dividedBy(count);
+    }
+
     private Running start(ServiceConfig config, String instanceId, int maxReportFailures) {
+        return start(config, instanceId, maxReportFailures, Duration.ZERO);
+    }
+
+    private Running start(ServiceConfig config, String instanceId, int maxReportFailures, Duration first) {
         ServiceWatcher watcher = factory.create(config, instanceId, maxReportFailures);
-        watcher.start(executors);
+        watcher.start(executors, first);
         return new Running(config, instanceId, watcher);
     }
 

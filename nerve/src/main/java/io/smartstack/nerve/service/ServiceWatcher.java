@@ -74,11 +74,16 @@ public final class ServiceWatcher implements AutoCloseable {
      * {@code workers}, so a slow check never delays another service.
      */
     public void start(CycleExecutors executors) {
+        start(executors, Duration.ZERO);
+    }
+
+    /** As {@link #start(CycleExecutors)}, the first cycle after {@code first}. */
+    public void start(CycleExecutors executors, Duration first) {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("watcher of " + config.name() + " already started or closed");
         }
         this.executors = executors;
-        scheduleNext(Duration.ZERO);
+        scheduleNext(first);
     }
 
     private void scheduleNext(Duration delay) {
