@@ -151,8 +151,8 @@ public final class ConfigDocument {
     }
 
     /**
-     * Where each key and array element starts, found when a problem or warning first needs it: a valid
-     * config is parsed once (at a thousand services the second pass was a tenth of Synapse's start).
+     * Where each key and array element starts, found when a problem or warning first needs it, so a
+     * valid config is parsed once, not twice.
      */
     private synchronized Map<String, JsonLocation> locations() {
         if (locations == null) {

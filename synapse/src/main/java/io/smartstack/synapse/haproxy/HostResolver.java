@@ -49,7 +49,10 @@ final class HostResolver implements AutoCloseable {
         return host.indexOf(':') >= 0 || isDottedQuad(host);
     }
 
-    /** Four groups of 1 to 3 digits joined by dots (an IPv4 literal), checked without a regex: this runs for every server of every pass. */
+    /**
+     * Four groups of 1 to 3 digits joined by dots (an IPv4 literal), checked without a regex: this runs
+     * for every server of every pass.
+     */
     private static boolean isDottedQuad(String host) {
         int groups = 1;
         int digits = 0;
