@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.NerveProcess;
 import io.smartstack.it.support.SharedZooKeeperStackTest;
 import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
+import io.smartstack.testing.FreePorts;
 import io.smartstack.testing.RabbitMqServer;
 import io.smartstack.testing.RedisServer;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class DataStoreScenariosTest extends SharedZooKeeperStackTest {
         try (RedisServer master = RedisServer.start(temp.resolve("redis-master"));
                 RedisServer replica = RedisServer.startReplicaOf(master, temp.resolve("redis-replica"))) {
             String check = "{type: redis, require_master: true, timeout: 0.5, rise: 1, fall: 1}";
-            int frontend = ListenPorts.next();
+            int frontend = FreePorts.next();
             SynapseProcess synapse = stack.synapse(tcpService("redis", frontend, ""));
             stack.nerve("redis-master", stack.service("redis", master.port(), TIMING, check));
             NerveProcess replicaNerve =
@@ -83,7 +83,7 @@ class DataStoreScenariosTest extends SharedZooKeeperStackTest {
     @Test
     void stoppingRabbitMqTakesItsBackendOut() throws Exception {
         try (RabbitMqServer broker = RabbitMqServer.start(temp.resolve("rabbitmq"))) {
-            int frontend = ListenPorts.next();
+            int frontend = FreePorts.next();
             SynapseProcess synapse = stack.synapse(tcpService("amqp", frontend, "    use_previous_backends: false\n"));
             stack.nerve(
                     "rabbit-1",

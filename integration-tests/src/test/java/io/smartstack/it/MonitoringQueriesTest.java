@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.smartstack.it.support.Launchers;
-import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.PromQl;
 import io.smartstack.it.support.PrometheusText;
 import io.smartstack.it.support.ScrapeCoverage;
@@ -16,6 +15,7 @@ import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
+import io.smartstack.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,7 +170,7 @@ class MonitoringQueriesTest {
                 config.replace(
                         "services:\n",
                         "services:\n  api:\n    discovery: " + stack.discovery("api") + "\n    haproxy: {port: "
-                                + ListenPorts.next() + ", bind_address: 127.0.0.1}\n"));
+                                + FreePorts.next() + ", bind_address: 127.0.0.1}\n"));
         synapse.hangUp();
         await().atMost(ROUTED)
                 .until(() -> synapse.haproxyStatus().path("reloads").asInt() == 1);

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.smartstack.it.support.DemoService;
 import io.smartstack.it.support.Launchers;
-import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.NerveProcess;
 import io.smartstack.it.support.Stack;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
+import io.smartstack.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,12 +142,12 @@ class OriginalCorpusTest {
 
     /** Free ports for everything the corpus binds. */
     private static final class Ports {
-        final int nerveAdmin = ListenPorts.next();
-        final int synapseAdmin = ListenPorts.next();
-        final int web = ListenPorts.next();
-        final int api = ListenPorts.next();
-        final int stats = ListenPorts.next();
-        final int unused = ListenPorts.next();
+        final int nerveAdmin = FreePorts.next();
+        final int synapseAdmin = FreePorts.next();
+        final int web = FreePorts.next();
+        final int api = FreePorts.next();
+        final int stats = FreePorts.next();
+        final int unused = FreePorts.next();
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smartstack.it.support.ListenPorts;
 import io.smartstack.it.support.ManagedHaproxy;
 import io.smartstack.it.support.PrometheusText;
 import io.smartstack.it.support.SharedZooKeeperStackTest;
@@ -12,6 +11,7 @@ import io.smartstack.it.support.Stack.NerveTiming;
 import io.smartstack.it.support.SynapseProcess;
 import io.smartstack.it.support.Traffic;
 import io.smartstack.it.support.WebStack;
+import io.smartstack.testing.FreePorts;
 import io.smartstack.testing.HeadlessChromium;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -149,7 +149,7 @@ class SynapseIntrospectionTest extends SharedZooKeeperStackTest {
                 .isEqualTo(ManagedHaproxy.masterPid(synapse.haproxyPidFile()).orElseThrow());
 
         // A new service needs a reload: its count and reason show up.
-        int apiPort = ListenPorts.next();
+        int apiPort = FreePorts.next();
         String config = Files.readString(synapse.config());
         Files.writeString(
                 synapse.config(),

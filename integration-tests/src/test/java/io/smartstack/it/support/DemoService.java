@@ -1,6 +1,7 @@
 package io.smartstack.it.support;
 
 import io.smartstack.testing.ExternalProcess;
+import io.smartstack.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,7 @@ public final class DemoService implements AutoCloseable {
     }
 
     static DemoService start(String name, Path logs) {
-        int port = ListenPorts.next();
+        int port = FreePorts.next();
         ExternalProcess process = Stack.launch(
                         "demo-service", "demo-" + name, List.of("--port", Integer.toString(port), "--name", name), logs)
                 .awaitPort(port, Stack.START_TIMEOUT);

@@ -1,5 +1,6 @@
 package io.smartstack.it.support;
 
+import io.smartstack.testing.FreePorts;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ public abstract class SharedZooKeeperStackTest {
 
     @BeforeAll
     static void startZooKeeper() {
-        zooKeeper = ZooKeeperProcess.start(ListenPorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
+        zooKeeper = ZooKeeperProcess.start(FreePorts.next(), shared.resolve("zookeeper"), shared.resolve("logs"));
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.smartstack.it.support;
 
 import io.smartstack.testing.ExternalProcess;
+import io.smartstack.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class Stack implements AutoCloseable {
 
     public ZooKeeperProcess startZooKeeper() {
         ZooKeeperProcess zooKeeper =
-                own(ZooKeeperProcess.start(ListenPorts.next(), directory.resolve("zookeeper"), logs));
+                own(ZooKeeperProcess.start(FreePorts.next(), directory.resolve("zookeeper"), logs));
         zooKeeperConnect = zooKeeper.connectString();
         return zooKeeper;
     }
@@ -77,7 +78,7 @@ public final class Stack implements AutoCloseable {
     /** Starts a released ZooKeeper server, e.g. {@code 3.4.14}, as this stack's registry. */
     public ZooKeeperProcess startZooKeeperRelease(String version) {
         ZooKeeperProcess zooKeeper = own(ZooKeeperProcess.startRelease(
-                version, ListenPorts.next(), directory.resolve("zookeeper-" + version), logs));
+                version, FreePorts.next(), directory.resolve("zookeeper-" + version), logs));
         zooKeeperConnect = zooKeeper.connectString();
         return zooKeeper;
     }
@@ -89,7 +90,7 @@ public final class Stack implements AutoCloseable {
 
     /** Starts {@code bin/nerve} with the given {@code services:} entries (YAML, indented by four spaces). */
     public NerveProcess nerve(String instanceId, String servicesYaml) {
-        int admin = ListenPorts.next();
+        int admin = FreePorts.next();
         String config = "instance_id: " + instanceId + "\n"
                 + "admin: {bind: 127.0.0.1, port: " + admin + "}\n"
                 + "services:\n" + servicesYaml;
@@ -155,8 +156,8 @@ public final class Stack implements AutoCloseable {
      * {@link #discovery(String)} for their {@code discovery} lines.
      */
     public SynapseProcess synapse(String servicesYaml) {
-        int admin = ListenPorts.next();
-        int stats = ListenPorts.next();
+        int admin = FreePorts.next();
+        int stats = FreePorts.next();
         Path haproxy = directory.resolve("haproxy");
         String config =
                 """

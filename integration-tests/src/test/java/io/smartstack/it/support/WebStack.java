@@ -1,5 +1,6 @@
 package io.smartstack.it.support;
 
+import io.smartstack.testing.FreePorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class WebStack {
     public static final String SERVICE = "web";
 
     private final Stack stack;
-    private final int frontendPort = ListenPorts.next();
+    private final int frontendPort = FreePorts.next();
     private final List<Instance> instances = new ArrayList<>();
     private SynapseProcess synapse;
 
