@@ -87,10 +87,6 @@ public final class ServiceSet implements AutoCloseable {
         return config.checkInterval().multipliedBy(index).dividedBy(count);
     }
 
-    private Running start(ServiceConfig config, String instanceId, int maxReportFailures) {
-        return start(config, instanceId, maxReportFailures, Duration.ZERO);
-    }
-
     private Running start(ServiceConfig config, String instanceId, int maxReportFailures, Duration first) {
         ServiceWatcher watcher = factory.create(config, instanceId, maxReportFailures);
         watcher.start(executors, first);
@@ -100,9 +96,9 @@ public final class ServiceSet implements AutoCloseable {
     private Running replace(Running old, ServiceConfig config, String instanceId, int maxReportFailures) {
         if (sameFixedNode(old.config(), config, old.instanceId(), instanceId)) {
             factory.dispose(old.watcher(), Duration.ofSeconds(1));
-            return start(config, instanceId, maxReportFailures);
+            return start(config, instanceId, maxReportFailures, Duration.ZERO);
         }
-        Running fresh = start(config, instanceId, maxReportFailures);
+        Running fresh = start(config, instanceId, maxReportFailures, Duration.ZERO);
         long deadline = System.nanoTime() + REPLACE_WAIT.toNanos();
         fresh.watcher().awaitFirstCycle(REPLACE_WAIT);
         while (System.nanoTime() < deadline

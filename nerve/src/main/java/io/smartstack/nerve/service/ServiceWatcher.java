@@ -70,14 +70,9 @@ public final class ServiceWatcher implements AutoCloseable {
     }
 
     /**
-     * Starts the cycles: the scheduler only times them (fixed delay after each cycle ends); they run on
-     * {@code workers}, so a slow check never delays another service.
+     * Starts the cycles, the first after {@code first}: the scheduler only times them (fixed delay after
+     * each cycle ends); they run on {@code workers}, so a slow check never delays another service.
      */
-    public void start(CycleExecutors executors) {
-        start(executors, Duration.ZERO);
-    }
-
-    /** As {@link #start(CycleExecutors)}, the first cycle after {@code first}. */
     public void start(CycleExecutors executors, Duration first) {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("watcher of " + config.name() + " already started or closed");

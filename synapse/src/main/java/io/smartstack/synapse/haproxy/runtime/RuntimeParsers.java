@@ -184,8 +184,9 @@ public final class RuntimeParsers {
         if (HEADERS.size() >= MAX_HEADERS) {
             HEADERS.clear();
         }
-        HEADERS.put(header, Map.copyOf(index));
-        return index;
+        Map<String, Integer> columns = Map.copyOf(index);
+        HEADERS.put(header, columns);
+        return columns;
     }
 
     private static long number(String[] fields, Map<String, Integer> columns, String name) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -69,7 +70,10 @@ public final class ScaleBench {
         System.out.println("synapse-bench scale: " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, znode names " + (options.get("path-encoding") != 0 ? "path-encoded" : "plain")
                 + ", ZooKeeper in the benchmark's JVM (curator-test), Synapse in its own JVM from "
-                + System.getenv().getOrDefault("SYNAPSE_BENCH_JAR", "the build's classes") + " with "
+                + Optional.ofNullable(System.getenv("SYNAPSE_BENCH_JAR"))
+                        .filter(jar -> !jar.isEmpty())
+                        .orElse("the build's classes")
+                + " with "
                 + System.getenv().getOrDefault("SYNAPSE_JAVA_OPTS", "(no JVM options)"));
         try (TestingServer zookeeper = new TestingServer(true)) {
             ScaleBench bench = new ScaleBench(zookeeper, options);
