@@ -35,7 +35,17 @@ final class DesiredModels {
     private final HaproxySettings settings;
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final ZoneRouting zones;
+    /**
+     * Backend name to server name to its last id, each backend's map in access order (a server of a pass
+     * is touched, so the servers gone longest come first), trimmed after each pass to its servers of the
+     * pass and at most {@link #REMEMBERED_GONE} more: without a bound, a backend whose servers come and go
+     * under new names would remember every name it ever had, and each pass would cost more.
+     */
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
+
+    /** Servers no longer in a backend whose ids are still remembered, per backend, at most. */
+    static final int REMEMBERED_GONE = 256;
+
     private HaproxyBuild build = HaproxyBuild.UNKNOWN;
     private Set<String> loggedWarnings = Set.of();
 
@@ -63,9 +73,8 @@ final class DesiredModels {
      */
     void rememberInstalled(String installedConfig) {
         InstalledServerIds.read(installedConfig)
-                .forEach((backend, ids) -> ids.forEach((server, id) -> rememberedIds
-                        .computeIfAbsent(backend, key -> new HashMap<>())
-                        .putIfAbsent(server, id)));
+                .forEach((backend, ids) ->
+                        ids.forEach((server, id) -> remembered(backend).putIfAbsent(server, id)));
     }
 
     /** The model for {@code desired} (with zone routing applied), its ids remembered for the next passes. */
@@ -74,12 +83,26 @@ final class DesiredModels {
         HaproxyModel model = zones.apply(build(desired, runtime, warnings::add), desired, runtime);
         logTransitions(warnings);
         for (HaproxyModel.ServiceModel service : model.services()) {
-            Map<String, Integer> ids = rememberedIds.computeIfAbsent(service.backendName(), key -> new HashMap<>());
+            Map<String, Integer> ids = remembered(service.backendName());
             for (ServerModel server : service.servers()) {
                 ids.put(server.name(), server.id());
             }
+            trim(ids, service.servers().size());
         }
         return model;
+    }
+
+    private Map<String, Integer> remembered(String backend) {
+        return rememberedIds.computeIfAbsent(backend, key -> new LinkedHashMap<>(16, 0.75f, true));
+    }
+
+    /** Keeps the {@code current} servers just touched and the {@link #REMEMBERED_GONE} gone most recently. */
+    private static void trim(Map<String, Integer> ids, int current) {
+        int excess = ids.size() - current - REMEMBERED_GONE;
+        for (var it = ids.entrySet().iterator(); excess > 0 && it.hasNext(); excess--) {
+            it.next();
+            it.remove();
+        }
     }
 
     /** The backend name of a service (its {@code backend_name}, else its name). */
@@ -109,7 +132,7 @@ final class DesiredModels {
             service.backends().forEach(b -> wanted.add(b.serverName()));
             for (RuntimeServer server : runtime.serversOf(backend).values()) {
                 running.computeIfAbsent(backend, key -> new HashMap<>()).put(server.name(), server.id());
-                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
+                remembered(backend).putIfAbsent(server.name(), server.id());
                 if (!wanted.contains(server.name())) {
                     reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
                 }
@@ -123,10 +146,11 @@ final class DesiredModels {
                     build.version(),
                     warnings::add);
             HaproxyModel.ServiceModel model = ModelBuilder.service(context, service, settings);
-            Map<String, Integer> ids = rememberedIds.computeIfAbsent(backend, key -> new HashMap<>());
+            Map<String, Integer> ids = remembered(backend);
             for (ServerModel server : model.servers()) {
                 ids.put(server.name(), server.id());
             }
+            trim(ids, model.servers().size());
             result.put(name, model);
         }
         logNew(warnings);
@@ -171,7 +195,7 @@ final class DesiredModels {
         runtime.ifPresent(state -> state.servers().forEach((backend, servers) -> {
             for (RuntimeServer server : servers.values()) {
                 running.computeIfAbsent(backend, key -> new HashMap<>()).put(server.name(), server.id());
-                rememberedIds.computeIfAbsent(backend, key -> new HashMap<>()).putIfAbsent(server.name(), server.id());
+                remembered(backend).putIfAbsent(server.name(), server.id());
                 if (!wanted.contains(server.name())) {
                     reserved.computeIfAbsent(backend, key -> new HashSet<>()).add(server.id());
                 }

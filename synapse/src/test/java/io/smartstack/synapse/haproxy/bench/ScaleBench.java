@@ -35,7 +35,8 @@ import org.apache.zookeeper.ZooKeeper;
  * Writes come from a plain ZooKeeper client as raw bytes, as Nerve writes them. Prints the ratios.
  *
  * <p>Options: {@code --events N} (add/remove pairs per scale, default 100), {@code --services N} (1000),
- * {@code --backends N} (20), {@code --warmup N} (20 pairs, not recorded), {@code --path-encoding 1}
+ * {@code --backends N} (20), {@code --warmup N} (500 pairs, not recorded: with the launcher's quick compiler, a change
+ * costs its steady figure only after a few hundred; the first 50 are printed apart), {@code --path-encoding 1}
  * (znode names as Nerve's {@code use_path_encoding} writes them: Synapse then reads no znode),
  * {@code --cold-starts N} (3: the cold start is the median of N starts, each a new Synapse and HAProxy).
  */
@@ -53,16 +54,28 @@ public final class ScaleBench {
         this.observer = connect(zookeeper.getConnectString());
     }
 
-    /** add and removal latencies of Synapse and of the floor, measured on the same events. */
-    record Measured(Latencies add, Latencies addFloor, Latencies remove, Latencies removeFloor) {
+    /** The first changes after a start, recorded apart (the daemon's code is not compiled yet). */
+    private static final int EARLY = 50;
+
+    /**
+     * add and removal latencies of Synapse and of the floor, measured on the same events after the
+     * warm-up; and Synapse's for the first {@value #EARLY} changes of the warm-up.
+     */
+    record Measured(
+            Latencies add,
+            Latencies addFloor,
+            Latencies remove,
+            Latencies removeFloor,
+            Latencies earlyAdd,
+            Latencies earlyRemove) {
         Measured() {
-            this(new Latencies(), new Latencies(), new Latencies(), new Latencies());
+            this(new Latencies(), new Latencies(), new Latencies(), new Latencies(), new Latencies(), new Latencies());
         }
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options =
-                new HashMap<>(Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 20));
+                new HashMap<>(Map.of("events", 100, "services", 1000, "backends", 20, "warmup", 500));
         options.putAll(Map.of("path-encoding", 0, "cold-starts", 3, "poll-us", 100));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
@@ -192,6 +205,13 @@ public final class ScaleBench {
         System.out.println("goal 1 (" + services + " x " + backends + " vs 1 service: p50 within 2x, p99 within 3x):");
         vsSmall("add", large.add, small.add);
         vsSmall("removal", large.remove, small.remove);
+        if (small.earlyAdd.count() > 0) {
+            System.out.println();
+            System.out.println("the first changes after a start (1 service, the first " + small.earlyAdd.count()
+                    + " of the warm-up; the daemon's code still interpreted or just compiling):");
+            line("add", small.earlyAdd);
+            line("removal", small.earlyRemove);
+        }
     }
 
     private static void line(String label, Latencies latencies) {
@@ -247,6 +267,8 @@ public final class ScaleBench {
                 if (record) {
                     measured.add.add(ready - start);
                     measured.addFloor.add(floor - start);
+                } else if (i < EARLY) {
+                    measured.earlyAdd.add(ready - start);
                 }
                 CompletableFuture<Long> deleted = childWatch(service);
                 start = System.nanoTime();
@@ -256,6 +278,8 @@ public final class ScaleBench {
                 if (record) {
                     measured.remove.add(gone - start);
                     measured.removeFloor.add(floor - start);
+                } else if (i < EARLY) {
+                    measured.earlyRemove.add(gone - start);
                 }
             }
         }
