@@ -4,6 +4,7 @@ import io.smartstack.synapse.haproxy.config.HaproxySettings;
 import io.smartstack.synapse.haproxy.config.ServiceSettings;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.ModelBuilder;
+import io.smartstack.synapse.haproxy.render.RememberedIds;
 import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
@@ -36,15 +37,10 @@ final class DesiredModels {
     private final ServiceSettingsCache serviceSettings = new ServiceSettingsCache();
     private final ZoneRouting zones;
     /**
-     * Backend name to server name to its last id, each backend's map in access order (a server of a pass
-     * is touched, so the servers gone longest come first), trimmed after each pass to its servers of the
-     * pass and at most {@link #REMEMBERED_GONE} more: without a bound, a backend whose servers come and go
-     * under new names would remember every name it ever had, and each pass would cost more.
+     * Backend name to server name to its last id, each trimmed after a pass ({@link RememberedIds}):
+     * without a bound, each pass would cost more as the names a backend ever had add up.
      */
     private final Map<String, Map<String, Integer>> rememberedIds = new HashMap<>();
-
-    /** Servers no longer in a backend whose ids are still remembered, per backend, at most. */
-    static final int REMEMBERED_GONE = 256;
 
     private HaproxyBuild build = HaproxyBuild.UNKNOWN;
     private Set<String> loggedWarnings = Set.of();
@@ -87,22 +83,13 @@ final class DesiredModels {
             for (ServerModel server : service.servers()) {
                 ids.put(server.name(), server.id());
             }
-            trim(ids, service.servers().size());
+            RememberedIds.trim(ids, service.servers().size());
         }
         return model;
     }
 
     private Map<String, Integer> remembered(String backend) {
-        return rememberedIds.computeIfAbsent(backend, key -> new LinkedHashMap<>(16, 0.75f, true));
-    }
-
-    /** Keeps the {@code current} servers just touched and the {@link #REMEMBERED_GONE} gone most recently. */
-    private static void trim(Map<String, Integer> ids, int current) {
-        int excess = ids.size() - current - REMEMBERED_GONE;
-        for (var it = ids.entrySet().iterator(); excess > 0 && it.hasNext(); excess--) {
-            it.next();
-            it.remove();
-        }
+        return rememberedIds.computeIfAbsent(backend, key -> RememberedIds.create());
     }
 
     /** The backend name of a service (its {@code backend_name}, else its name). */
@@ -150,7 +137,7 @@ final class DesiredModels {
             for (ServerModel server : model.servers()) {
                 ids.put(server.name(), server.id());
             }
-            trim(ids, model.servers().size());
+            RememberedIds.trim(ids, model.servers().size());
             result.put(name, model);
         }
         logNew(warnings);

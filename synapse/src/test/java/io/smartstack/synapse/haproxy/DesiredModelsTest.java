@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
+import io.smartstack.synapse.haproxy.render.RememberedIds;
 import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.RuntimeState;
 import io.smartstack.synapse.model.Backend;
@@ -84,10 +85,10 @@ class DesiredModelsTest {
             int highest = ids.stream().mapToInt(Integer::intValue).max().orElseThrow();
             // remembered when the next one comes: the server of the last pass and the 256 gone before it
             assertTrue(
-                    highest <= DesiredModels.REMEMBERED_GONE + 2,
+                    highest <= RememberedIds.GONE + 2,
                     "ids keep climbing with every name the backend ever had: highest " + highest);
             // one of the last servers gone comes back: its id is still remembered
-            int recent = 3_000 - DesiredModels.REMEMBERED_GONE / 2;
+            int recent = 3_000 - RememberedIds.GONE / 2;
             Map<String, Integer> back = pass(models, List.of(server(recent)), wholePass);
             assertEquals(ids.get(recent), back.get(server(recent).serverName()), "pass " + wholePass);
         }

@@ -8,6 +8,7 @@ import io.smartstack.synapse.haproxy.config.ZoneRoutingSettings;
 import io.smartstack.synapse.haproxy.config.ZoneRoutingSettings.ZoneRule;
 import io.smartstack.synapse.haproxy.render.HaproxyModel;
 import io.smartstack.synapse.haproxy.render.HaproxyModel.ServiceModel;
+import io.smartstack.synapse.haproxy.render.RememberedIds;
 import io.smartstack.synapse.haproxy.render.ServerModel;
 import io.smartstack.synapse.haproxy.runtime.RuntimeCommand.AdminState;
 import io.smartstack.synapse.haproxy.runtime.RuntimeServer;
@@ -124,8 +125,8 @@ public final class ZoneRouting {
         Map<String, Optional<String>> zones = zones(state, rule(state));
         List<ServerModel> servers = new ArrayList<>();
         List<ServerModel> twins = new ArrayList<>();
-        TwinIds ids =
-                new TwinIds(service, runtime, twinIds.computeIfAbsent(service.backendName(), k -> new HashMap<>()));
+        Map<String, Integer> remembered = twinIds.computeIfAbsent(service.backendName(), k -> RememberedIds.create());
+        TwinIds ids = new TwinIds(service, runtime, remembered);
         for (ServerModel server : service.servers()) {
             boolean remote = zones.getOrDefault(server.name(), Optional.empty())
                     .filter(local::equals)
@@ -149,6 +150,7 @@ public final class ZoneRouting {
                             server.origin())));
         }
         servers.addAll(twins);
+        RememberedIds.trim(remembered, twins.size());
         return new ServiceModel(
                 service.name(),
                 service.frontend(),

@@ -106,6 +106,7 @@ public final class ScaleBench {
         populate(List.of("solo"), 1); // a removal never empties the service (that would keep the previous backends)
         try (SynapseProcess synapse = new SynapseProcess(
                 zookeeper.getConnectString(), List.of("solo"), System.getProperty("bench.small.opts", ""))) {
+            awaitAllServers(synapse, 1); // the changes start once it serves, as at the larger scale
             small = changes(synapse, "solo");
         }
         List<String> names = new ArrayList<>();
