@@ -80,8 +80,10 @@ final class ReconcilerApplier {
         applies++;
         metrics.applied(desired);
         for (ServiceEntry entry : services) {
-            entry.pendingSince.ifPresent(since -> metrics.propagated(Duration.between(since, done)));
-            entry.pendingSince = Optional.empty();
+            if (entry.pendingSince.isPresent()) {
+                metrics.propagated(Duration.between(entry.pendingSince.get(), done));
+                entry.pendingSince = Optional.empty();
+            }
         }
     }
 

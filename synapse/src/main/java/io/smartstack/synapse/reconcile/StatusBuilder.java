@@ -1,11 +1,11 @@
 package io.smartstack.synapse.reconcile;
 
 import io.smartstack.synapse.model.Backend;
+import io.smartstack.synapse.model.DesiredState;
 import io.smartstack.synapse.model.ServiceState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +20,14 @@ final class StatusBuilder {
             Collection<ServiceEntry> services,
             ReconcilerApplier applier,
             Map<String, SynapseStatus.RegistryStatus> registries) {
-        List<SynapseStatus.ServiceStatus> result = new ArrayList<>();
+        // plain loops: at 1,000 services this runs after every change
+        Map<String, ServiceState> applied =
+                applier.lastApplied().map(DesiredState::services).orElse(Map.of());
+        List<SynapseStatus.ServiceStatus> result = new ArrayList<>(services.size());
+        Instant latest = null;
         for (ServiceEntry entry : services) {
-            List<Backend> backends = applier.lastApplied()
-                    .map(state -> state.services().get(entry.name()))
-                    .map(ServiceState::backends)
-                    .orElse(entry.current);
+            ServiceState state = applied.get(entry.name());
+            List<Backend> backends = state != null ? state.backends() : entry.current;
             result.add(new SynapseStatus.ServiceStatus(
                     entry.name(),
                     entry.config.discovery().method(),
@@ -33,11 +35,12 @@ final class StatusBuilder {
                     entry.selection,
                     entry.lastChange,
                     entry.rejected));
+            if (entry.lastChange.isPresent()
+                    && (latest == null || entry.lastChange.get().isAfter(latest))) {
+                latest = entry.lastChange.get();
+            }
         }
-        Optional<Instant> lastChange = services.stream()
-                .map(e -> e.lastChange)
-                .flatMap(Optional::stream)
-                .max(Comparator.naturalOrder());
+        Optional<Instant> lastChange = Optional.ofNullable(latest);
         return new SynapseStatus(
                 startedAt, ready, lastChange, applier.lastApply(), applier.applies(), result, registries);
     }

@@ -32,22 +32,65 @@ public final class RuntimeParsers {
             if (columns == null) {
                 continue; // the format version line
             }
-            String[] fields = trimmed.split(" ");
-            if (fields.length < columns.size()) {
-                throw new IllegalArgumentException("show servers state line has " + fields.length
-                        + " fields, the header " + columns.size() + ": " + trimmed);
-            }
+            // only the 8 columns used are cut out of the line's 25 or more
+            String[] fields = fields(trimmed, columns, SERVER_COLUMNS);
             servers.add(new RuntimeServer(
-                    fields[columns.get("be_name")],
-                    Integer.parseInt(fields[columns.get("srv_id")]),
-                    fields[columns.get("srv_name")],
-                    fields[columns.get("srv_addr")],
-                    Integer.parseInt(fields[columns.get("srv_port")]),
-                    Integer.parseInt(fields[columns.get("srv_op_state")]),
-                    Integer.parseInt(fields[columns.get("srv_admin_state")]),
-                    Integer.parseInt(fields[columns.get("srv_uweight")])));
+                    fields[0],
+                    Integer.parseInt(fields[1]),
+                    fields[2],
+                    fields[3],
+                    Integer.parseInt(fields[4]),
+                    Integer.parseInt(fields[5]),
+                    Integer.parseInt(fields[6]),
+                    Integer.parseInt(fields[7])));
         }
         return servers;
+    }
+
+    /** The columns of a {@code show servers state} line a {@link RuntimeServer} is made of, in its order. */
+    private static final List<String> SERVER_COLUMNS = List.of(
+            "be_name", "srv_id", "srv_name", "srv_addr", "srv_port", "srv_op_state", "srv_admin_state", "srv_uweight");
+
+    /**
+     * The fields {@code wanted} of a line of single-space-separated fields, in that order, as {@code
+     * line.split(" ")} would give them (a field may be empty); the line must have at least as many fields
+     * as the header has columns (trailing empty fields do not count).
+     */
+    static String[] fields(String line, Map<String, Integer> columns, List<String> wanted) {
+        int[] starts = new int[columns.size() + 1];
+        int count = 0;
+        int last = 0; // fields up to the last non-empty one
+        int start = 0;
+        while (true) {
+            int end = line.indexOf(' ', start);
+            int stop = end < 0 ? line.length() : end;
+            if (count < starts.length) {
+                starts[count] = start;
+            }
+            count++;
+            if (stop > start) {
+                last = count;
+            }
+            if (end < 0) {
+                break;
+            }
+            start = end + 1;
+        }
+        if (last < columns.size()) {
+            throw new IllegalArgumentException(
+                    "show servers state line has " + last + " fields, the header " + columns.size() + ": " + line);
+        }
+        String[] result = new String[wanted.size()];
+        for (int i = 0; i < result.length; i++) {
+            Integer column = columns.get(wanted.get(i));
+            if (column == null) {
+                throw new IllegalArgumentException("show servers state has no column " + wanted.get(i));
+            }
+            int from = starts[column];
+            int to = line.indexOf(' ', from);
+            result[i] = line.substring(from, to < 0 ? line.length() : to);
+        }
+        return result;
     }
 
     /** The {@code be_id} of the first server line of a {@code show servers state} answer, if any. */

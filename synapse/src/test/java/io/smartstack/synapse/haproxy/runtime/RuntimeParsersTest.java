@@ -47,6 +47,23 @@ class RuntimeParsersTest {
         assertThrows(IllegalArgumentException.class, () -> RuntimeParsers.serversState(HEADER + "2 web 5 a\n"));
     }
 
+    @Test
+    void cutsOutTheFieldsSplitWouldGiveEmptyAndExtraFieldsIncluded() {
+        Map<String, Integer> columns = Map.of("a", 0, "b", 1, "c", 2, "d", 3);
+        List<String> wanted = List.of("d", "b", "a");
+        for (String line : List.of("w x y z", "w  y z", "w x y z extra more", "w x y z ", "w x  z")) {
+            String[] split = line.split(" ");
+            assertArrayEquals(
+                    new String[] {split[3], split[1], split[0]},
+                    RuntimeParsers.fields(line, columns, wanted),
+                    "line '" + line + "'");
+        }
+        // fewer fields than the header has columns, trailing empty ones not counted (as split drops them)
+        for (String line : List.of("w x y", "w x y ", "w x y  ")) {
+            assertThrows(IllegalArgumentException.class, () -> RuntimeParsers.fields(line, columns, wanted), line);
+        }
+    }
+
     static Stream<Arguments> adminFlags() {
         return Stream.of(
                 Arguments.of(0, 2, AdminState.READY, "up"),
