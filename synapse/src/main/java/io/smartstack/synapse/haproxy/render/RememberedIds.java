@@ -24,6 +24,9 @@ public final class RememberedIds {
     /** Forgets the oldest entries beyond the {@code current} servers just touched and {@value #GONE} more. */
     public static void trim(Map<String, Integer> ids, int current) {
         int excess = ids.size() - current - GONE;
+        if (excess <= 0) {
+            return; // the usual case: no iterator for each backend of each pass
+        }
         Iterator<Map.Entry<String, Integer>> oldest = ids.entrySet().iterator();
         for (; excess > 0 && oldest.hasNext(); excess--) {
             oldest.next();

@@ -57,7 +57,7 @@ public final class RuntimeParsers {
      * as the header has columns (trailing empty fields do not count).
      */
     static String[] fields(String line, Map<String, Integer> columns, List<String> wanted) {
-        int[] starts = new int[columns.size() + 1];
+        int[] starts = new int[columns.size()]; // only the header's columns are read
         int count = 0;
         int last = 0; // fields up to the last non-empty one
         int start = 0;
