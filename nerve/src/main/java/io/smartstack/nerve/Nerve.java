@@ -12,7 +12,7 @@ import io.smartstack.nerve.config.ServiceConfig;
 import io.smartstack.nerve.metrics.NerveMetrics;
 import io.smartstack.nerve.metrics.ZooKeeperGauges;
 import io.smartstack.nerve.reporter.ZooKeeperPool;
-import io.smartstack.nerve.service.CycleExecutors;
+import io.smartstack.nerve.service.CyclePool;
 import io.smartstack.nerve.service.DynamicServices;
 import io.smartstack.nerve.service.Overrides;
 import io.smartstack.nerve.service.ServiceSet;
@@ -27,11 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Nerve implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Nerve.class);
-    /** Upper bound on concurrently running check cycles (beyond it the scheduler thread runs them). */
-    static final int MAX_CHECK_THREADS = 512;
+    /** Threads that time and run the check cycles and the heartbeat ({@link CyclePool}), and its upper bound. */
+    static final int CYCLE_THREADS = 4;
+
+    static final int MAX_CYCLE_THREADS = 512;
 
     private enum State {
         LATENT,
@@ -59,8 +56,7 @@ public final class Nerve implements AutoCloseable {
     private final Overrides overrides = new Overrides();
     private final DynamicServices dynamicServices;
     private volatile NerveConfig config;
-    private ScheduledThreadPoolExecutor scheduler;
-    private ThreadPoolExecutor workers;
+    private CyclePool cycles;
     private HttpClients httpClients;
     private ZooKeeperPool zooKeeperPool;
     private NerveMetrics metrics;
@@ -86,32 +82,14 @@ public final class Nerve implements AutoCloseable {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("nerve already started or closed");
         }
-        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "nerve-scheduler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        AtomicInteger threads = new AtomicInteger();
-        workers = new ThreadPoolExecutor(
-                0,
-                MAX_CHECK_THREADS,
-                60,
-                TimeUnit.SECONDS,
-                new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "nerve-check-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+        cycles = new CyclePool("nerve-cycle", CYCLE_THREADS, MAX_CYCLE_THREADS);
         httpClients = new HttpClients();
         zooKeeperPool = new ZooKeeperPool();
         metrics = new NerveMetrics(config.statsd());
         zooKeeperGauges = new ZooKeeperGauges(metrics);
         services = new ServiceSet(
                 new ServiceWatcherFactory(new HealthChecks(httpClients), zooKeeperPool, metrics, overrides, clock),
-                new CycleExecutors(scheduler, workers));
+                cycles);
         admin = new AdminServer(
                 new InetSocketAddress(config.admin().bind(), config.admin().port()), "nerve-admin");
         new NerveAdminApi(new NerveAdminApi.Parts(
@@ -124,7 +102,7 @@ public final class Nerve implements AutoCloseable {
                 admin.port());
         heartbeat = new Heartbeat(config.heartbeatPath());
         ConfigWarnings.of(config).forEach(warning -> log.warn("{}", warning));
-        scheduler.scheduleWithFixedDelay(() -> heartbeat.beat(), 0, 1, TimeUnit.SECONDS);
+        cycles.scheduleWithFixedDelay(() -> heartbeat.beat(), Duration.ZERO, Duration.ofSeconds(1));
         applyServices();
         log.info(
                 "nerve started as {} with {} services",
@@ -188,8 +166,7 @@ public final class Nerve implements AutoCloseable {
         services.close(Duration.ofMillis(800));
         zooKeeperPool.close();
         log.info("drained every registration in {}ms", (System.nanoTime() - start) / 1_000_000);
-        scheduler.shutdownNow();
-        workers.shutdownNow();
+        cycles.close();
         admin.close();
         httpClients.close();
         metrics.close();

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smartstack.nerve.config.NerveConfigReader;
 import io.smartstack.testing.HealthEndpoint;
 import io.smartstack.testing.ZooKeeperObserver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -140,6 +145,51 @@ class NerveDaemonTest {
         long upMillis = (System.nanoTime() - recoveredAt) / 1_000_000;
         assertTrue(upMillis >= INTERVAL.toMillis(), "rise 2 needs two passing cycles, took " + upMillis + "ms");
         assertTrue(upMillis <= 2 * INTERVAL.toMillis() + 700, "re-registered after " + upMillis + "ms");
+    }
+
+    @Test
+    void checksThatHangDoNotDelayTheChecksOfAnotherService() throws Exception {
+        // A real socket that accepts every connection and never answers: each check of these services
+        // waits for its 10 s timeout. More of them than Nerve has scheduler threads.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            try {
+                StringBuilder services = new StringBuilder(service("web", web.port(), 1, 1));
+                for (int i = 0; i < 8; i++) {
+                    services.append(service("hung" + i, silent.getLocalPort(), 1, 1)
+                            .replace("timeout: 1,", "timeout: 10,")
+                            .replace("check_interval: 200ms", "check_interval: 100ms"));
+                }
+                writeConfig(services.toString());
+                startNerve();
+                awaitNodes("web", 1);
+                await().atMost(Duration.ofSeconds(5)).until(() -> accepted.size() >= 8);
+
+                // every hung service is now in a check that lasts 10 s; web is still checked every 200 ms
+                long before = web.requests();
+                await().atMost(Duration.ofSeconds(4))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> web.requests() >= before + 5);
+                assertEquals(1, nodes("web").size());
+                assertTrue(serviceStatus("web").get("up").asBoolean());
+            } finally {
+                silent.close();
+                for (Socket socket : accepted) {
+                    socket.close();
+                }
+                acceptor.join(5_000);
+            }
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class ServiceSet implements AutoCloseable {
     private static final Duration REPLACE_WAIT = Duration.ofSeconds(5);
 
     private final ServiceWatcherFactory factory;
-    private final CycleExecutors executors;
+    private final CyclePool cycles;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private boolean closed;
 
@@ -34,9 +34,9 @@ public final class ServiceSet implements AutoCloseable {
         }
     }
 
-    public ServiceSet(ServiceWatcherFactory factory, CycleExecutors executors) {
+    public ServiceSet(ServiceWatcherFactory factory, CyclePool cycles) {
         this.factory = factory;
-        this.executors = executors;
+        this.cycles = cycles;
     }
 
     public synchronized Changes apply(Map<String, ServiceConfig> desired, String instanceId, int maxReportFailures) {
@@ -89,7 +89,7 @@ public final class ServiceSet implements AutoCloseable {
 
     private Running start(ServiceConfig config, String instanceId, int maxReportFailures, Duration first) {
         ServiceWatcher watcher = factory.create(config, instanceId, maxReportFailures);
-        watcher.start(executors, first);
+        watcher.start(cycles, first);
         return new Running(config, instanceId, watcher);
     }
 

@@ -43,7 +43,7 @@ public final class ServiceWatcher implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final CountDownLatch firstCycle = new CountDownLatch(1);
     private volatile ScheduledFuture<?> schedule;
-    private volatile CycleExecutors executors;
+    private volatile CyclePool cycles;
     private volatile boolean checksUp;
     private volatile boolean up;
     private volatile Boolean reportedUp;
@@ -70,14 +70,14 @@ public final class ServiceWatcher implements AutoCloseable {
     }
 
     /**
-     * Starts the cycles, the first after {@code first}: the scheduler only times them (fixed delay after
-     * each cycle ends); they run on {@code workers}, so a slow check never delays another service.
+     * Starts the cycles on {@code cycles}, the first after {@code first}, each {@code check_interval} after
+     * the last one ended.
      */
-    public void start(CycleExecutors executors, Duration first) {
+    public void start(CyclePool cycles, Duration first) {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("watcher of " + config.name() + " already started or closed");
         }
-        this.executors = executors;
+        this.cycles = cycles;
         scheduleNext(first);
     }
 
@@ -86,12 +86,7 @@ public final class ServiceWatcher implements AutoCloseable {
             return;
         }
         try {
-            schedule = executors
-                    .scheduler()
-                    .schedule(
-                            () -> executors.workers().execute(this::cycleSafely),
-                            delay.toNanos(),
-                            TimeUnit.NANOSECONDS);
+            schedule = cycles.schedule(this::cycleSafely, delay.toNanos());
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }
