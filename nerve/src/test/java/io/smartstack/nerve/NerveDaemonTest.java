@@ -150,7 +150,7 @@ class NerveDaemonTest {
     @Test
     void checksThatHangDoNotDelayTheChecksOfAnotherService() throws Exception {
         // A real socket that accepts every connection and never answers: each check of these services
-        // waits for its 10 s timeout. More of them than Nerve has scheduler threads.
+        // waits for its 10 s timeout. More of them than Nerve's cycle pool has threads to begin with.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<Socket> accepted = new CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Where check cycles run: a scheduled pool whose threads time the cycles and run each on the thread
@@ -21,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * plus its base.
  */
 public final class CyclePool implements AutoCloseable {
-    static final Duration TICK = Duration.ofMillis(50);
-    static final Duration LATE = Duration.ofMillis(25);
+    private static final Duration TICK = Duration.ofMillis(50);
+    private static final Duration LATE = Duration.ofMillis(25);
     private static final int CALM_TICKS_BEFORE_SHRINKING = 20;
 
     private final ScheduledThreadPoolExecutor pool;
@@ -42,18 +44,9 @@ public final class CyclePool implements AutoCloseable {
         }
         this.base = base;
         this.max = max;
-        AtomicInteger threads = new AtomicInteger();
-        pool = new ScheduledThreadPoolExecutor(base, runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = new ScheduledThreadPoolExecutor(base, daemonThreads(number -> name + "-" + number));
         pool.setRemoveOnCancelPolicy(true);
-        monitor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, name + "-monitor");
-            thread.setDaemon(true);
-            return thread;
-        });
+        monitor = new ScheduledThreadPoolExecutor(1, daemonThreads(number -> name + "-monitor"));
         monitor.scheduleWithFixedDelay(this::adjust, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -68,12 +61,12 @@ public final class CyclePool implements AutoCloseable {
     }
 
     /** Threads the pool may run now (its base plus what it grew by). */
-    public int threads() {
+    int threads() {
         return pool.getCorePoolSize();
     }
 
     /** One look of the monitor: grow when the next due cycle waits for a thread, shrink when calm. */
-    void adjust() {
+    private void adjust() {
         int size = pool.getCorePoolSize();
         int active = pool.getActiveCount();
         if (active >= size && overdueNanos() > LATE.toNanos()) {
@@ -98,6 +91,15 @@ public final class CyclePool implements AutoCloseable {
             return -next.getDelay(TimeUnit.NANOSECONDS);
         }
         return 0;
+    }
+
+    private static ThreadFactory daemonThreads(IntFunction<String> name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name.apply(count.incrementAndGet()));
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Stops timing; interrupts the cycles that run. */
