@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where check cycles run: a scheduled pool whose threads time the cycles and run each on the thread
@@ -16,13 +18,14 @@ import java.util.function.IntFunction;
  *
  * <p>The pool grows when a cycle has to wait for a thread. Every {@link #TICK} a monitor thread looks:
  * when every thread is in a cycle (checks that hang until their timeout, or more checks than the
- * threads keep up with) and the next cycle due is more than {@link #LATE} overdue, the pool grows (one
- * thread, then doubling what it has beyond its base, up to its maximum). So a slow or hanging check
- * delays another service's cycle once, by about {@code TICK + LATE} at most. After a second in which
- * more than its base number of threads were idle at every look, it shrinks to the threads in a cycle
- * plus its base.
+ * threads keep up with) and the next cycle due is more than {@link #LATE} overdue, the pool grows by
+ * the cycles already due (at least one thread, and at least doubling what it has beyond its base, up
+ * to its maximum). So a slow or hanging check delays another service's cycle by about
+ * {@code TICK + LATE} at most, each time checks start to hang. After a second without such a wait it
+ * shrinks to one thread more than were in a cycle at once during that second, never below its base.
  */
 public final class CyclePool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CyclePool.class);
     private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration LATE = Duration.ofMillis(25);
     private static final int CALM_TICKS_BEFORE_SHRINKING = 20;
@@ -32,6 +35,8 @@ public final class CyclePool implements AutoCloseable {
     private final int base;
     private final int max;
     private int calmTicks;
+    private int peakActive;
+    private String lastFailure;
 
     /**
      * @param name prefix of the threads' names
@@ -65,24 +70,44 @@ public final class CyclePool implements AutoCloseable {
         return pool.getCorePoolSize();
     }
 
-    /** One look of the monitor: grow when the next due cycle waits for a thread, shrink when calm. */
+    /** One look of the monitor; a failure (no thread can be started) is logged and the next look tries again. */
     private void adjust() {
+        try {
+            resize();
+            lastFailure = null;
+        } catch (RuntimeException | Error e) {
+            if (!e.toString().equals(lastFailure)) {
+                lastFailure = e.toString();
+                log.warn("the check cycle pool cannot change its size ({} threads now): {}", threads(), lastFailure);
+            }
+        }
+    }
+
+    /**
+     * Grows when every thread is in a cycle and the next cycle due waits: by the cycles already due, at
+     * least doubling what it has beyond its base. Shrinks, after a calm second, to one thread more than
+     * were in a cycle at once during it (never below its base).
+     */
+    private void resize() {
         int size = pool.getCorePoolSize();
         int active = pool.getActiveCount();
+        peakActive = Math.max(peakActive, active);
         if (active >= size && overdueNanos() > LATE.toNanos()) {
             calmTicks = 0;
+            peakActive = 0;
+            int grown = Math.max(size, pool.getPoolSize()) + Math.max(dueNow(), Math.max(1, size - base));
             if (size < max) {
-                pool.setCorePoolSize(Math.min(max, size + Math.max(1, size - base)));
+                pool.setCorePoolSize(Math.min(max, grown));
             }
             return;
         }
-        if (size > base && active + base < size) {
-            if (++calmTicks >= CALM_TICKS_BEFORE_SHRINKING) {
-                calmTicks = 0;
-                pool.setCorePoolSize(Math.max(base, active + base));
+        if (++calmTicks >= CALM_TICKS_BEFORE_SHRINKING) {
+            int target = Math.max(base, peakActive + 1);
+            if (target < size) {
+                pool.setCorePoolSize(target);
             }
-        } else {
             calmTicks = 0;
+            peakActive = 0;
         }
     }
 
@@ -91,6 +116,17 @@ public final class CyclePool implements AutoCloseable {
             return -next.getDelay(TimeUnit.NANOSECONDS);
         }
         return 0;
+    }
+
+    /** Cycles due and not started (the queue is a heap: every entry is looked at). */
+    private int dueNow() {
+        int due = 0;
+        for (Runnable task : pool.getQueue()) {
+            if (task instanceof RunnableScheduledFuture<?> next && next.getDelay(TimeUnit.NANOSECONDS) <= 0) {
+                due++;
+            }
+        }
+        return due;
     }
 
     private static ThreadFactory daemonThreads(IntFunction<String> name) {

@@ -14,11 +14,11 @@ class CyclePoolTest {
     @Test
     void aTaskDueWhileEveryThreadHangsGetsAThreadAndThePoolShrinksBackAfterwards() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch hanging = new CountDownLatch(3);
+        CountDownLatch hanging = new CountDownLatch(30);
         AtomicInteger quickRuns = new AtomicInteger();
-        try (CyclePool pool = new CyclePool("test-cycle", 2, 16)) {
+        try (CyclePool pool = new CyclePool("test-cycle", 2, 64)) {
             try {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 30; i++) {
                     pool.schedule(
                             () -> {
                                 hanging.countDown();
@@ -26,11 +26,11 @@ class CyclePoolTest {
                             },
                             0);
                 }
-                // two of the three hang on the pool's two threads; the third waits, then gets a new one
+                // two of the thirty hang on the pool's two threads; the others wait, then get new ones
                 assertTrue(hanging.await(5, TimeUnit.SECONDS), "every hanging task started");
                 pool.scheduleWithFixedDelay(quickRuns::incrementAndGet, Duration.ZERO, Duration.ofMillis(10));
                 await().atMost(Duration.ofSeconds(5)).until(() -> quickRuns.get() >= 20);
-                assertTrue(pool.threads() > 3, "grew past the hanging tasks: " + pool.threads());
+                assertTrue(pool.threads() > 30, "grew past the hanging tasks: " + pool.threads());
             } finally {
                 release.countDown();
             }
