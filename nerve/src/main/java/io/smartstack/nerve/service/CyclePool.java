@@ -55,9 +55,9 @@ public final class CyclePool implements AutoCloseable {
         monitor.scheduleWithFixedDelay(this::adjust, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Runs {@code task} once after {@code delayNanos} on one of the pool's threads. */
-    public ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return pool.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    /** Runs {@code task} once after {@code delay} on one of the pool's threads. */
+    public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return pool.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} after {@code initial}, then {@code delay} after each run ends. */

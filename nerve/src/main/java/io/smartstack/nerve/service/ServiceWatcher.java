@@ -86,7 +86,7 @@ public final class ServiceWatcher implements AutoCloseable {
             return;
         }
         try {
-            schedule = cycles.schedule(this::cycleSafely, delay.toNanos());
+            schedule = cycles.schedule(this::cycleSafely, delay);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }

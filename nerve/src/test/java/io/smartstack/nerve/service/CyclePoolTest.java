@@ -24,7 +24,7 @@ class CyclePoolTest {
                                 hanging.countDown();
                                 awaitQuietly(release);
                             },
-                            0);
+                            Duration.ZERO);
                 }
                 // two of the thirty hang on the pool's two threads; the others wait, then get new ones
                 assertTrue(hanging.await(5, TimeUnit.SECONDS), "every hanging task started");
